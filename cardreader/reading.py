@@ -1,0 +1,156 @@
+"""Reading a whole card: open it, then fetch its files text-first, collecting per-file errors.
+
+Order: EF.COM, EF.SOD, DG1, DG13 (the text a counter needs), then the face (DG2), then DG14 and
+DG15 (keys for chip and active authentication). ``on_text_ready`` fires once the text groups are
+in, before the face is read, so a screen can fill in while the photo still loads. A file the
+chip refuses or that fails to read is recorded and the read goes on (gmrtd-style); losing the
+card or the secure channel ends the read with a typed error.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cardreader.bac import BacKey
+from cardreader.channel import Counters, Transceiver
+from cardreader.errors import (
+    CardReaderError,
+    FileNotFoundOnCardError,
+    ParseError,
+    SecureMessagingError,
+    TransportError,
+)
+from cardreader.file_reader import FileReader, FileStats, ReadPolicy
+from cardreader.lds.com import parse_com
+from cardreader.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, READ_ORDER, LdsFile
+from cardreader.access import AccessReport, open_chip
+
+TEXT_GROUPS = (DG1, DG13)
+
+ProgressCallback = Callable[[LdsFile, int, int], None]
+TextReadyCallback = Callable[[dict[LdsFile, bytes]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFailure:
+    file: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "code": self.code, "message": self.message}
+
+
+@dataclass
+class CardRead:
+    """Everything one read produced: raw files (exact bytes), statistics, failures."""
+
+    files: dict[LdsFile, bytes]
+    stats: dict[str, FileStats]
+    failures: list[FileFailure]
+    access: AccessReport
+    seconds_total: float
+    seconds_to_text: float | None
+    apdus: int
+    bytes_sent: int
+    bytes_received: int
+    access_apdus: int
+    policy: ReadPolicy = field(default_factory=ReadPolicy)
+
+    def statistics(self) -> dict[str, object]:
+        return {
+            "seconds_total": round(self.seconds_total, 4),
+            "seconds_to_text": None
+            if self.seconds_to_text is None
+            else round(self.seconds_to_text, 4),
+            "apdus": self.apdus,
+            "access_apdus": self.access_apdus,
+            "bytes_sent": self.bytes_sent,
+            "bytes_received": self.bytes_received,
+            "chunk_size": self.policy.short_chunk,
+            "extended_length": self.policy.extended,
+            "files": {name: s.to_dict() for name, s in self.stats.items()},
+        }
+
+
+def _plan(com_raw: bytes | None, skip_face: bool) -> list[LdsFile]:
+    wanted = list(READ_ORDER[1:])
+    if com_raw is not None:
+        try:
+            com = parse_com(com_raw)
+        except ParseError:
+            pass
+        else:
+            present = set(com.data_groups)
+            wanted = [f for f in wanted if f.dg_number is None or f in present]
+    if skip_face:
+        wanted = [f for f in wanted if f is not DG2]
+    return wanted
+
+
+def read_card(
+    transceiver: Transceiver,
+    key: BacKey,
+    *,
+    policy: ReadPolicy | None = None,
+    skip_face: bool = False,
+    on_progress: ProgressCallback | None = None,
+    on_text_ready: TextReadyCallback | None = None,
+    rng: Callable[[int], bytes] = os.urandom,
+    clock: Callable[[], float] = time.perf_counter,
+) -> CardRead:
+    """Open the chip with BAC and read its files. Raises on access failure or card loss."""
+    policy = policy or ReadPolicy()
+    counters = Counters()
+    start = clock()
+    opened = open_chip(transceiver, key, policy=policy, counters=counters, rng=rng)
+    access_apdus = counters.apdus
+    reader = FileReader(opened.channel, policy, on_progress=on_progress, clock=clock)
+    files: dict[LdsFile, bytes] = {}
+    if opened.card_access_raw is not None:
+        files[CARD_ACCESS] = opened.card_access_raw
+    stats: dict[str, FileStats] = {}
+    failures: list[FileFailure] = []
+    text_at: float | None = None
+
+    def fetch(f: LdsFile) -> None:
+        try:
+            data, st = reader.read(f)
+        except (TransportError, SecureMessagingError):
+            raise
+        except FileNotFoundOnCardError:
+            if f is not COM:
+                failures.append(FileFailure(f.name, "file_not_found", f"{f.name} is not on the chip"))
+            return
+        except CardReaderError as exc:
+            failures.append(FileFailure(f.name, exc.code, exc.message))
+            return
+        files[f] = data
+        stats[f.name] = st
+
+    fetch(COM)
+    plan = _plan(files.get(COM), skip_face)
+    text_left = {f for f in TEXT_GROUPS if f in plan}
+    for f in plan:
+        fetch(f)
+        text_left.discard(f)
+        if text_at is None and not text_left and f in TEXT_GROUPS:
+            text_at = clock() - start
+            if on_text_ready is not None:
+                on_text_ready(dict(files))
+    return CardRead(
+        files=files,
+        stats=stats,
+        failures=failures,
+        access=opened.report,
+        seconds_total=clock() - start,
+        seconds_to_text=text_at,
+        apdus=counters.apdus,
+        bytes_sent=counters.bytes_sent,
+        bytes_received=counters.bytes_received,
+        access_apdus=access_apdus,
+        policy=policy,
+    )
