@@ -1,0 +1,284 @@
+"""``kiosk``: the application's command line (operator commands; the UI will hang off it too).
+
+    kiosk [--config FILE] outbox status [--json]
+    kiosk outbox retry-dead [--json]
+    kiosk outbox purge --sent-before DATE [--json]
+    kiosk outbox sync [--json]                 deliver what is due now, once
+    kiosk outbox rotate-key [--retire] [--json]
+    kiosk enroll [--url URL] [--label LABEL] [--token-file FILE] [--json]
+
+Errors are printed as ``{"error": {"code": ..., "message": ...}}`` on stdout with exit status 1,
+never as a traceback. Human-readable output is Vietnamese first, English second.
+
+To add a command: write ``def _cmd_x(args, cfg) -> int``, register its parser in
+:func:`build_parser` with ``set_defaults(handler=_cmd_x)``. Options of the whole program (the UI
+issue adds ``--mode``/``--demo``) go on the top-level parser; a run without a command will
+start the UI once it exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import httpx
+
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.device_key import DeviceKey, DeviceKeyError
+from kiosk.outbox.crypto import default_key_provider, retire_unused, rotate
+from kiosk.outbox.errors import OutboxError
+from kiosk.outbox.store import STATUSES, Outbox, OutboxStatus
+
+ENV_ENROLMENT_TOKEN = "KIOSK_ENROLMENT_TOKEN"
+
+Handler = Callable[[argparse.Namespace, KioskConfig], int]
+
+
+class CliError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as JSON, exit status 1 (same contract as every other error)."""
+
+    def error(self, message: str) -> NoReturn:
+        _print_error("usage", f"{self.prog}: {message}")
+        raise SystemExit(1)
+
+
+def _print_error(code: str, message: str) -> None:
+    print(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+
+
+def _emit(doc: dict[str, Any], as_json: bool, human: str) -> None:
+    print(json.dumps(doc, ensure_ascii=False) if as_json else human)
+
+
+def _open_outbox(cfg: KioskConfig, *, recover: bool = False) -> Outbox:
+    provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
+    return Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after, recover=recover)
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f} giây ({seconds:.0f} s)"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} phút ({seconds / 60:.0f} min)"
+    return f"{seconds / 3600:.1f} giờ ({seconds / 3600:.1f} h)"
+
+
+def _status_text(st: OutboxStatus) -> str:
+    c = st.counts
+    lines = [
+        f"Đang chờ gửi / queued: {c['queued']}",
+        f"Đang gửi / sending: {c['sending']}",
+        f"Đã gửi / sent: {c['sent']}",
+        f"Lỗi, cần xử lý / dead: {c['dead']}",
+        f"Hồ sơ chờ lâu nhất / oldest pending: {_age(st.oldest_pending_age_s)}",
+    ]
+    if st.dead:
+        lines.append(f"Lỗi cũ nhất / oldest dead: {_age(st.oldest_dead_age_s)}")
+    if st.last_error:
+        lines.append(f"Lỗi gần nhất / last error: {st.last_error}")
+    return "\n".join(lines)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _cmd_status(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    if not cfg.outbox_path.exists():
+        st = OutboxStatus(dict.fromkeys(STATUSES, 0), None, None, None, None)
+    else:
+        with _open_outbox(cfg) as outbox:
+            st = outbox.status()
+    doc = {"outbox": str(cfg.outbox_path), **st.to_dict()}
+    _emit(doc, args.json, _status_text(st))
+    return 0
+
+
+def _cmd_retry_dead(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    with _open_outbox(cfg) as outbox:
+        n = outbox.retry_dead()
+    _emit({"requeued": n}, args.json, f"Đã đưa lại vào hàng đợi / requeued: {n}")
+    return 0
+
+
+def parse_cutoff(text: str) -> datetime:
+    """``YYYY-MM-DD`` (start of that day, local time) or an ISO 8601 date-time."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(
+            "invalid_input", f"--sent-before: not an ISO date (YYYY-MM-DD): {text!r}"
+        ) from None
+    if len(text) == 10:
+        value = datetime.combine(value.date(), time())
+    if value.tzinfo is None:
+        value = value.astimezone()  # local time zone of the kiosk
+    return value
+
+
+def _cmd_purge(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    cutoff = parse_cutoff(args.sent_before)
+    with _open_outbox(cfg) as outbox:
+        n = outbox.purge(cutoff)
+    _emit({"purged": n, "sent_before": cutoff.isoformat()}, args.json,
+          f"Đã xoá hồ sơ đã gửi / purged sent: {n}")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    from kiosk.outbox.backoff import Backoff
+    from kiosk.outbox.sync import SyncWorker
+
+    key = DeviceKey.load(cfg.device_key_path)
+    with _open_outbox(cfg, recover=True) as outbox:
+        worker = SyncWorker(
+            outbox, cfg.intake_url, key,
+            backoff=Backoff(cfg.backoff_base_s, cfg.backoff_cap_s),
+            timeout_s=cfg.request_timeout_s,
+            verify=str(cfg.intake_ca_file) if cfg.intake_ca_file else True,
+        )
+        totals = {"attempted": 0, "delivered": 0, "transient_failures": 0,
+                  "permanent_failures": 0, "dead_lettered": 0}
+        errors: list[str] = []
+        try:
+            while True:
+                report = worker.run_once()
+                for k in totals:
+                    totals[k] += int(getattr(report, k))
+                errors.extend(e for e in report.errors if e not in errors)
+                if not report.batch_full or report.delivered == 0:
+                    break
+        finally:
+            worker.close()
+        st = outbox.status()
+    doc = {**totals, "errors": errors, "status": st.to_dict()}
+    _emit(doc, args.json, f"Đã gửi / delivered: {totals['delivered']} / "
+          f"{totals['attempted']}\n{_status_text(st)}")
+    return 0
+
+
+def _cmd_rotate_key(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
+    keyset = rotate(provider)
+    with _open_outbox(cfg) as outbox:
+        rewrapped = outbox.rewrap()
+        retired = retire_unused(provider, outbox.key_ids_in_use()) if args.retire else []
+    doc = {"current_key": keyset.current_id, "rewrapped": rewrapped, "retired": retired,
+           "key_store": provider.description}
+    _emit(doc, args.json,
+          f"Khoá mới / new key: {keyset.current_id}; mã hoá lại / re-sealed: {rewrapped}; "
+          f"khoá đã bỏ / retired: {', '.join(retired) or '-'}")
+    return 0
+
+
+def _cmd_enroll(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    token = os.environ.get(ENV_ENROLMENT_TOKEN, "")
+    if args.token_file is not None:
+        try:
+            token = Path(args.token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CliError("invalid_input", f"--token-file: cannot read ({exc.strerror})") from exc
+    if not token:
+        raise CliError("invalid_input",
+                       f"enrolment token needed: --token-file FILE or ${ENV_ENROLMENT_TOKEN}")
+    url = (args.url or cfg.intake_url).rstrip("/")
+    key = DeviceKey.load_or_create(cfg.device_key_path)
+    body = json.dumps({"device_id": key.device_id, "public_key": key.public_key_b64,
+                       "label": args.label}).encode("utf-8")
+    verify: bool | str = str(cfg.intake_ca_file) if cfg.intake_ca_file else True
+    with httpx.Client(timeout=cfg.request_timeout_s, verify=verify) as client:
+        request = client.build_request("POST", url + "/v1/devices", content=body,
+                                       headers={"Content-Type": "application/json",
+                                                "Authorization": f"Bearer {token}"})
+        request.headers.update(
+            key.sign_request("POST", request.url.raw_path.decode("ascii"), body)
+        )
+        response = client.send(request)
+    if response.status_code not in (200, 201):
+        code = "enrolment_refused"
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            code = str(response.json()["error"]["code"])
+        raise CliError(code, f"intake server refused the enrolment (HTTP {response.status_code})")
+    doc = {"device_id": key.device_id, "enrolled": True, "new": response.status_code == 201,
+           "intake_url": url}
+    _emit(doc, args.json, f"Đã đăng ký thiết bị / device enrolled: {key.device_id} → {url}")
+    return 0
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kiosk", description="cccd-kiosk: ứng dụng ki-ốt / kiosk application")
+    parser.add_argument("--config", help="TOML configuration file (else $CCCD_KIOSK_CONFIG)")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    outbox = commands.add_parser("outbox", help="hàng đợi gửi hồ sơ / the submission outbox")
+    outbox_cmds = outbox.add_subparsers(dest="outbox_command", parser_class=_Parser)
+
+    def sub(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = outbox_cmds.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(handler=handler)
+        return p
+
+    sub("status", _cmd_status, "số hồ sơ theo trạng thái / counts per state")
+    sub("retry-dead", _cmd_retry_dead, "gửi lại hồ sơ lỗi / requeue dead submissions")
+    purge = sub("purge", _cmd_purge, "xoá biên nhận cũ / delete old sent rows")
+    purge.add_argument("--sent-before", required=True, metavar="DATE",
+                       help="YYYY-MM-DD or ISO 8601 date-time")
+    sub("sync", _cmd_sync, "gửi ngay / deliver what is due now")
+    rot = sub("rotate-key", _cmd_rotate_key, "đổi khoá mã hoá / rotate the payload key")
+    rot.add_argument("--retire", action="store_true",
+                     help="drop keys no row uses (only after restarting the application)")
+
+    enroll = commands.add_parser("enroll", help="đăng ký thiết bị / register this kiosk's key")
+    enroll.add_argument("--url", help="intake server URL (default: from the configuration)")
+    enroll.add_argument("--label", default="", help="a name for this kiosk (letters, digits)")
+    enroll.add_argument("--token-file", help=f"file with the enrolment token "
+                        f"(else ${ENV_ENROLMENT_TOKEN})")
+    enroll.add_argument("--json", action="store_true", help="machine-readable output")
+    enroll.set_defaults(handler=_cmd_enroll)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 1
+    try:
+        cfg = load_config(args.config)
+        return handler(args, cfg)
+    except CliError as exc:
+        _print_error(exc.code, exc.message)
+    except (ConfigError, DeviceKeyError, OutboxError) as exc:
+        _print_error(exc.code, exc.message)
+    except httpx.HTTPError as exc:
+        _print_error("network", f"cannot reach the intake server ({type(exc).__name__})")
+    except OSError as exc:
+        _print_error("os_error", f"{type(exc).__name__}: {exc.strerror or exc}")
+    except Exception as exc:  # the contract: never a traceback
+        _print_error("internal", f"unexpected {type(exc).__name__}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

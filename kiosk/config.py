@@ -1,0 +1,179 @@
+"""The kiosk's configuration: a small typed dataclass, loaded from an optional TOML file.
+
+Example (every key optional; relative paths are relative to ``data_dir``)::
+
+    data_dir = "/var/lib/cccd-kiosk"
+
+    [intake]
+    url = "https://intake.example.gov.vn"
+    ca_file = "/etc/cccd-kiosk/intake-ca.pem"   # extra CA bundle for the intake server
+    timeout_s = 15
+
+    [outbox]
+    path = "outbox.sqlite3"
+    dead_letter_after = 5        # permanent (4xx) failures before a submission is dead
+    backoff_base_s = 1
+    backoff_cap_s = 300
+
+    [keys]
+    file = "keys.json"           # used when the OS keyring is unavailable (or disabled)
+    use_keyring = true
+    device_key = "device_key.pem"
+
+    [audit]
+    path = "audit.jsonl"
+
+    [bhyt]                       # any other table is kept raw in ``sections`` for its owner
+    endpoint = "..."
+
+The file is found from the ``--config`` option, else ``$CCCD_KIOSK_CONFIG``; without one the
+defaults apply. ``$CCCD_KIOSK_DATA_DIR`` overrides ``data_dir``. Unknown keys in the tables
+this module owns are errors (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "cccd-kiosk"
+ENV_CONFIG = "CCCD_KIOSK_CONFIG"
+ENV_DATA_DIR = "CCCD_KIOSK_DATA_DIR"
+DEFAULT_INTAKE_URL = "http://127.0.0.1:8765"
+MAX_CONFIG_BYTES = 1024 * 1024
+
+_OWN_KEYS: dict[str, set[str]] = {
+    "intake": {"url", "ca_file", "timeout_s"},
+    "outbox": {"path", "dead_letter_after", "backoff_base_s", "backoff_cap_s"},
+    "keys": {"file", "use_keyring", "device_key"},
+    "audit": {"path"},
+}
+
+
+class ConfigError(Exception):
+    """The configuration file is unreadable or a value is invalid. The message names the key."""
+
+    code = "config"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    data_dir: Path
+    intake_url: str = DEFAULT_INTAKE_URL
+    intake_ca_file: Path | None = None
+    request_timeout_s: float = 15.0
+    outbox_path: Path = Path()
+    dead_letter_after: int = 5
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 300.0
+    key_file_path: Path = Path()
+    use_keyring: bool = True
+    device_key_path: Path = Path()
+    audit_log_path: Path = Path()
+    #: Every table of the TOML file, raw (e.g. ``sections["bhyt"]``), for the parts that own it.
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    @classmethod
+    def defaults(cls, data_dir: Path | None = None) -> KioskConfig:
+        return _build({}, data_dir=data_dir, source=None)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+) -> KioskConfig:
+    """Load the configuration (see the module docstring)."""
+    environ = os.environ if env is None else env
+    if path is None and environ.get(ENV_CONFIG):
+        path = environ[ENV_CONFIG]
+    doc: dict[str, Any] = {}
+    source: Path | None = None
+    if path is not None:
+        source = Path(path)
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"config {source}: cannot read ({exc.strerror})") from exc
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config {source}: file too large")
+        try:
+            doc = tomllib.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"config {source}: not valid TOML ({exc})") from exc
+    data_dir_env = environ.get(ENV_DATA_DIR)
+    return _build(doc, data_dir=Path(data_dir_env) if data_dir_env else None, source=source)
+
+
+def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -> KioskConfig:
+    where = f"config {source}" if source else "config"
+    for table, allowed in _OWN_KEYS.items():
+        value = doc.get(table, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: [{table}] must be a table")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key [{table}] {unknown[0]}")
+    unknown_top = sorted(k for k, v in doc.items() if not isinstance(v, dict) and k != "data_dir")
+    if unknown_top:
+        raise ConfigError(f"{where}: unknown key {unknown_top[0]}")
+
+    def get(table: str, key: str, kind: type, default: Any) -> Any:
+        value = doc.get(table, {}).get(key, default)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if value is not None and not isinstance(value, kind):
+            raise ConfigError(f"{where}: [{table}] {key} must be a {kind.__name__}")
+        return value
+
+    if data_dir is None:
+        raw_dir = doc.get("data_dir")
+        if raw_dir is not None and not isinstance(raw_dir, str):
+            raise ConfigError(f"{where}: data_dir must be a string")
+        data_dir = Path(raw_dir) if raw_dir else default_data_dir()
+    base = data_dir
+
+    def path_of(table: str, key: str, default: str) -> Path:
+        p = Path(get(table, key, str, default))
+        return p if p.is_absolute() else base / p
+
+    url = get("intake", "url", str, DEFAULT_INTAKE_URL)
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: [intake] url must start with https:// (or http://)")
+    ca = get("intake", "ca_file", str, None)
+    cfg = KioskConfig(
+        data_dir=base,
+        intake_url=url.rstrip("/"),
+        intake_ca_file=Path(ca) if ca else None,
+        request_timeout_s=get("intake", "timeout_s", float, 15.0),
+        outbox_path=path_of("outbox", "path", "outbox.sqlite3"),
+        dead_letter_after=get("outbox", "dead_letter_after", int, 5),
+        backoff_base_s=get("outbox", "backoff_base_s", float, 1.0),
+        backoff_cap_s=get("outbox", "backoff_cap_s", float, 300.0),
+        key_file_path=path_of("keys", "file", "keys.json"),
+        use_keyring=get("keys", "use_keyring", bool, True),
+        device_key_path=path_of("keys", "device_key", "device_key.pem"),
+        audit_log_path=path_of("audit", "path", "audit.jsonl"),
+        sections={k: v for k, v in doc.items() if isinstance(v, dict)},
+        source=source,
+    )
+    if cfg.dead_letter_after < 1:
+        raise ConfigError(f"{where}: [outbox] dead_letter_after must be at least 1")
+    if not 0 < cfg.backoff_base_s <= cfg.backoff_cap_s:
+        raise ConfigError(f"{where}: [outbox] need 0 < backoff_base_s <= backoff_cap_s")
+    if cfg.request_timeout_s <= 0:
+        raise ConfigError(f"{where}: [intake] timeout_s must be positive")
+    return cfg
