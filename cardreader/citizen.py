@@ -95,9 +95,14 @@ def citizen_from_groups(dg1: Dg1 | None, dg13: Dg13 | None, dg2: Dg2 | None) -> 
     id_number = dg13_id or mrz_id
     if mrz_id and dg13_id and mrz_id != dg13_id:
         disagree("id_number", "ID number")
-    if mrz is not None and id_number is not None and mrz.document_number not in (
-        id_number,
-        id_number[3:],
+    if (
+        mrz is not None
+        and id_number is not None
+        and mrz.document_number
+        not in (
+            id_number,
+            id_number[3:],
+        )
     ):
         issues.append(
             Inconsistency(

@@ -236,7 +236,6 @@ def parsed_card_to_json(parsed: ParsedCard) -> dict[str, Any]:
         face = {"format": c.face.format, "width": c.face.width, "height": c.face.height}
     errors = [e.to_dict() for e in parsed.errors]
     errors.extend(
-        {"file": "citizen", "code": "inconsistent", "message": i.message}
-        for i in c.inconsistencies
+        {"file": "citizen", "code": "inconsistent", "message": i.message} for i in c.inconsistencies
     )
     return {"mrz": _mrz_json(parsed), "personal": personal, "face": face, "errors": errors}

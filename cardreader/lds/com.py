@@ -1,16 +1,17 @@
 """EF.COM: the LDS version and the list of data groups present (ICAO Doc 9303-10, 4.6.1).
 
-    60 { 5F01 LDS version "aabb" (4 digits), 5F36 Unicode version "aabbcc" (6 digits),
-         5C tag list (one byte per data-group tag: 61 75 6D ...) }
+60 { 5F01 LDS version "aabb" (4 digits), 5F36 Unicode version "aabbcc" (6 digits),
+     5C tag list (one byte per data-group tag: 61 75 6D ...) }
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cardreader.errors import ParseError
+from cardreader.errors import LimitExceededError, ParseError
 from cardreader.lds import files
 from cardreader.lds.files import LdsFile
+from cardreader.lds.mrz import is_digits
 from cardreader.lds.tlv import Tlv, encode, parse_single
 
 TAG_COM = 0x60
@@ -54,7 +55,7 @@ def _digits(tlv: Tlv, length: int, what: str) -> str:
         text = tlv.value.decode("ascii")
     except UnicodeDecodeError:
         raise ParseError(f"EF.COM: {what} is not ASCII") from None
-    if len(text) != length or not text.isdigit():
+    if len(text) != length or not is_digits(text):
         raise ParseError(f"EF.COM: {what} is {text!r}, expected {length} digits")
     return text
 
@@ -62,7 +63,7 @@ def _digits(tlv: Tlv, length: int, what: str) -> str:
 def parse_com(raw: bytes) -> EfCom:
     """Parse EF.COM. ParseError names the structure that failed."""
     if len(raw) > MAX_COM_BYTES:
-        raise ParseError(f"EF.COM: {len(raw)} bytes, above the cap of {MAX_COM_BYTES}")
+        raise LimitExceededError(f"EF.COM: {len(raw)} bytes, above the cap of {MAX_COM_BYTES}")
     outer = parse_single(raw, "EF.COM")
     if outer.tag != TAG_COM:
         raise ParseError(f"EF.COM: starts with tag {outer.tag:X}, expected 60")
@@ -79,9 +80,9 @@ def encode_com(
     tags: tuple[int, ...] | list[int], lds_version: str = "0107", unicode_version: str = "040000"
 ) -> bytes:
     """Encode EF.COM listing ``tags`` (data-group tags such as 0x61, 0x75, 0x6D)."""
-    if len(lds_version) != 4 or not lds_version.isdigit():
+    if len(lds_version) != 4 or not is_digits(lds_version):
         raise ValueError("LDS version must be 4 digits")
-    if len(unicode_version) != 6 or not unicode_version.isdigit():
+    if len(unicode_version) != 6 or not is_digits(unicode_version):
         raise ValueError("Unicode version must be 6 digits")
     if any(not 0 < t <= 0xFF for t in tags):
         raise ValueError("EF.COM tag-list entries are single-byte tags")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cardreader.errors import ParseError
+from cardreader.errors import LimitExceededError, ParseError
 from cardreader.lds.mrz import Td1Mrz, parse_td1
 from cardreader.lds.tlv import encode, parse_single
 
@@ -26,7 +26,7 @@ class Dg1:
 
 def parse_dg1(raw: bytes, *, today: date | None = None) -> Dg1:
     if len(raw) > MAX_DG1_BYTES:
-        raise ParseError(f"DG1: {len(raw)} bytes, above the cap of {MAX_DG1_BYTES}")
+        raise LimitExceededError(f"DG1: {len(raw)} bytes, above the cap of {MAX_DG1_BYTES}")
     outer = parse_single(raw, "DG1")
     if outer.tag != TAG_DG1:
         raise ParseError(f"DG1: starts with tag {outer.tag:X}, expected 61")

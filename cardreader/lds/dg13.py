@@ -49,6 +49,7 @@ from cardreader.lds.der import (
     encode_utf8,
     sequence,
 )
+from cardreader.lds.mrz import is_digits
 from cardreader.lds.tlv import Tlv, encode, parse_single
 
 TAG_DG13 = 0x6D
@@ -60,8 +61,8 @@ MAX_VALUES_PER_RECORD = 8
 MAX_NESTING = 4
 
 NO_EXPIRY_TEXTS = ("không thời hạn", "vô thời hạn", "không xác định thời hạn")
-_DATE_FULL = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_DATE_PARTIAL = re.compile(r"^(?:(\d{1,2})[/.\-])?(\d{4})$")
+_DATE_FULL = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", re.ASCII)
+_DATE_PARTIAL = re.compile(r"(?:(\d{1,2})[/.\-])?(\d{4})", re.ASCII)
 _SEX = {"nam": "M", "nữ": "F", "nu": "F", "male": "M", "female": "F"}
 
 
@@ -90,7 +91,7 @@ class PersonalData:
 
     @property
     def sex_code(self) -> str | None:
-        """"M", "F" or None (unknown wording)."""
+        """ "M", "F" or None (unknown wording)."""
         return None if self.sex is None else _SEX.get(self.sex.strip().lower())
 
     @property
@@ -115,7 +116,7 @@ def _is_no_expiry(text: str) -> bool:
 
 def parse_vn_date(text: str) -> date | None:
     """A dd/mm/yyyy date (also with '.' or '-'), or None if ``text`` is not one."""
-    m = _DATE_FULL.match(text.strip())
+    m = _DATE_FULL.fullmatch(text.strip())
     if not m:
         return None
     try:
@@ -129,7 +130,7 @@ def format_vn_date(d: date) -> str:
 
 
 def _is_partial_date(text: str) -> bool:
-    m = _DATE_PARTIAL.match(text.strip())
+    m = _DATE_PARTIAL.fullmatch(text.strip())
     if m is None:
         return False
     return m.group(1) is None or 1 <= int(m.group(1)) <= 12
@@ -247,7 +248,7 @@ def _interpret(
             reject(number, dup)
         text = _single(first)
         if number == 1:
-            if text is not None and len(text) == 12 and text.isdigit():
+            if text is not None and len(text) == 12 and is_digits(text):
                 got["id_number"] = text
             elif first:
                 reject(number, first)
@@ -295,7 +296,7 @@ def _interpret(
             if (
                 text is not None
                 and len(text) in (9, 12)
-                and text.isdigit()
+                and is_digits(text)
                 and "old_id_number" not in got
             ):
                 got["old_id_number"] = text

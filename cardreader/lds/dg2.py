@@ -171,7 +171,9 @@ def parse_dg2(raw: bytes) -> Dg2:
     count_tlv = next((c for c in children if c.tag == TAG_INTEGER), None)
     if count_tlv is None:
         raise ParseError("DG2: number of biometric templates (tag 02) missing")
-    count = decode_small_int(count_tlv, "DG2 number of templates", lo=1, hi=MAX_FACES)
+    count = decode_small_int(count_tlv, "DG2 number of templates", lo=1, hi=0xFFFF)
+    if count > MAX_FACES:
+        raise LimitExceededError(f"DG2: {count} biometric templates, above the cap of {MAX_FACES}")
     bits = [c for c in children if c.tag == TAG_BIT]
     if len(bits) != count:
         raise ParseError(f"DG2: declares {count} biometric templates, holds {len(bits)}")

@@ -38,7 +38,12 @@ NO_EXPIRY_RAW = "991231"
 
 _ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
 _WEIGHTS = (7, 3, 1)
-_CCCD_OPTIONAL = re.compile(r"^(\d{12})(?:<<(\d))?$")
+_CCCD_OPTIONAL = re.compile(r"(\d{12})(?:<<(\d))?", re.ASCII)
+
+
+def is_digits(s: str) -> bool:
+    """True if ``s`` is non-empty and only ASCII 0-9 (str.isdigit also accepts '٣', '²'...)."""
+    return s.isascii() and s.isdigit()
 
 
 def _char_value(c: str) -> int:
@@ -115,10 +120,10 @@ class Td1Mrz:
     @property
     def id_number(self) -> str | None:
         """The 12-digit CCCD personal ID number, or None if the MRZ does not carry one."""
-        m = _CCCD_OPTIONAL.match(self.optional_data_1)
+        m = _CCCD_OPTIONAL.fullmatch(self.optional_data_1)
         if m:
             return m.group(1)
-        if len(self.document_number) == 12 and self.document_number.isdigit():
+        if len(self.document_number) == 12 and is_digits(self.document_number):
             return self.document_number
         return None
 
@@ -141,7 +146,7 @@ def _name_part(field: str) -> str:
 
 
 def _parse_yymmdd(raw: str) -> tuple[int, int, int] | None:
-    if not raw.isdigit():
+    if not is_digits(raw):
         return None
     return int(raw[0:2]), int(raw[2:4]), int(raw[4:6])
 
@@ -247,7 +252,7 @@ def parse_td1(text: str, *, today: date | None = None, what: str = "MRZ") -> Td1
     if check_digit(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]) != composite:
         failed.append("composite")
 
-    cccd = _CCCD_OPTIONAL.match(optional_data_1)
+    cccd = _CCCD_OPTIONAL.fullmatch(optional_data_1)
     if cccd and cccd.group(2) is not None and check_digit(cccd.group(1)) != cccd.group(2):
         failed.append("id_number")
     id_number = cccd.group(1) if cccd else None
@@ -348,7 +353,7 @@ def format_cccd_td1(
     secondary_identifier: str,
 ) -> str:
     """The TD1 MRZ of a CCCD: last 9 ID digits as document number, the 12 digits in opt. data 1."""
-    if len(id_number) != 12 or not id_number.isdigit():
+    if len(id_number) != 12 or not is_digits(id_number):
         raise ValueError("a CCCD ID number has exactly 12 digits")
     return format_td1(
         document_number=id_number[3:],
