@@ -87,9 +87,9 @@ class ChipCitizen(Protocol):
     """What the record needs from ``cardreader.citizen.Citizen`` (structural, no import)."""
 
     @property
-    def id_number(self) -> str: ...
+    def id_number(self) -> str | None: ...
     @property
-    def full_name(self) -> str: ...
+    def full_name(self) -> str | None: ...
     @property
     def date_of_birth(self) -> date | None: ...
     @property
@@ -189,15 +189,24 @@ def _normalise(name: str, value: object) -> RecordValue | None:
     return text
 
 
+# Checks of cardreader.citizen that involve more than one record field.
+_CHECK_FIELDS: dict[str, tuple[str, ...]] = {
+    "id_number_birth_year": ("id_number", "date_of_birth"),
+    "id_number_sex": ("id_number", "sex"),
+    "document_number": ("id_number",),
+}
+
+
 def _inconsistent_fields(raw: Any) -> frozenset[str]:
-    """Field names named in the chip library's inconsistency report (strings or objects)."""
+    """Record fields named by the chip library's inconsistency report (``Inconsistency.field``
+    or plain strings); a value the card contradicts itself on is not treated as verified."""
     names: set[str] = set()
     if not raw:
         return frozenset()
     for item in raw if isinstance(raw, Iterable) and not isinstance(raw, str) else [raw]:
         candidate = getattr(item, "field", item)
         if isinstance(candidate, str):
-            names.add(candidate.split(":")[0].strip())
+            names.update(_CHECK_FIELDS.get(candidate, (candidate,)))
     return frozenset(names)
 
 
@@ -209,16 +218,27 @@ class CitizenRecord:
     conflicts: tuple[str, ...] = ()
     face_image: bytes | None = None
     face_format: str | None = None
+    #: Chip fields left out because their value did not fit the record's format.
+    rejected: tuple[str, ...] = ()
 
     # -- construction ------------------------------------------------------------------------
 
     @classmethod
     def from_chip(cls, citizen: ChipCitizen, *, verified: bool) -> CitizenRecord:
-        """From the chip library's Citizen; ``verified`` = passive authentication succeeded."""
+        """From the chip library's Citizen; ``verified`` = passive authentication succeeded.
+
+        A chip value that does not fit the record's format (e.g. an ID number that is not 12
+        digits) is left out, so the form asks for it instead of trusting it.
+        """
         unsure = _inconsistent_fields(getattr(citizen, "inconsistencies", ()))
         fields: dict[str, RecordField] = {}
+        skipped: list[str] = []
         for name in FIELDS:
-            value = _normalise(name, getattr(citizen, name, None))
+            try:
+                value = _normalise(name, getattr(citizen, name, None))
+            except RecordError:
+                skipped.append(name)
+                continue
             if value is not None:
                 trusted = verified and name not in unsure
                 fields[name] = RecordField(name, value, Source.CHIP, trusted)
@@ -227,6 +247,7 @@ class CitizenRecord:
             fields=fields,
             face_image=face.image if face is not None else None,
             face_format=face.format if face is not None else None,
+            rejected=tuple(skipped),
         )
 
     @classmethod
@@ -268,6 +289,7 @@ class CitizenRecord:
             conflicts=tuple(conflicts),
             face_image=chip.face_image,
             face_format=chip.face_format,
+            rejected=chip.rejected,
         )
 
     def with_typed(self, name: str, value: object) -> CitizenRecord:
@@ -281,7 +303,9 @@ class CitizenRecord:
             fields.pop(name, None)
         else:
             fields[name] = RecordField(name, normalised, Source.TYPED, False)
-        return CitizenRecord(fields, self.conflicts, self.face_image, self.face_format)
+        return CitizenRecord(
+            fields, self.conflicts, self.face_image, self.face_format, self.rejected
+        )
 
     # -- access ------------------------------------------------------------------------------
 
