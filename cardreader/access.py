@@ -57,7 +57,7 @@ class OpenedChip:
 
 
 def _read_card_access(plain: PlainChannel, policy: ReadPolicy) -> bytes | None:
-    reader = FileReader(plain, ReadPolicy(sfi=policy.sfi))
+    reader = FileReader(plain, policy)  # what it learns (6700 sizes) serves the SM reads too
     try:
         data, _ = reader.read(CARD_ACCESS)
     except StatusWordError:

@@ -55,7 +55,7 @@ class ReadPolicy:
         if self.short_chunk is not None:
             return self.short_chunk
         if kind is None:
-            return 256  # plain (unprotected) reads: a full short response
+            return SAFE_SHORT_PLAINTEXT  # plain reads (EF.CardAccess): small files, safe size
         return max_plaintext_for(256, kind)
 
 
@@ -200,8 +200,6 @@ class FileReader:
             if sw in (SW_OK, SW_END_OF_FILE):
                 if sw == SW_END_OF_FILE and not resp.data:
                     raise ReadError(f"{f.name}: end of file at offset {offset}")
-                if not self.policy.extended and self.policy.short_chunk is None and remaining is None:
-                    self.policy.short_chunk = le  # the first size that worked
                 return _strip_odd(resp) if odd else resp.data
             if sw == SW_WRONG_LENGTH or sw >> 8 == 0x6C:
                 self._shrink(sw, le)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cardreader.atr import parse_atr
 from cardreader.bac import BacKey
 from cardreader.channel import Counters, Transceiver
 from cardreader.errors import (
@@ -89,6 +90,57 @@ def _plan(com_raw: bytes | None, skip_face: bool) -> list[LdsFile]:
     if skip_face:
         wanted = [f for f in wanted if f is not DG2]
     return wanted
+
+
+_POLICIES: dict[tuple[str, bytes], ReadPolicy] = {}
+
+
+def policy_for(reader: str, atr: bytes) -> ReadPolicy:
+    """The remembered read policy for this reader and kind of card (by ATR).
+
+    A new one uses extended length when the ATR's card capabilities announce it.
+    """
+    key = (reader, atr)
+    policy = _POLICIES.get(key)
+    if policy is None:
+        try:
+            extended = parse_atr(atr).extended_length
+        except ParseError:
+            extended = False
+        policy = _POLICIES[key] = ReadPolicy(extended=extended)
+    return policy
+
+
+def read_from_reader(
+    reader: str | None,
+    key: BacKey,
+    *,
+    skip_face: bool = False,
+    on_progress: ProgressCallback | None = None,
+    on_text_ready: TextReadyCallback | None = None,
+) -> tuple[CardRead, str, bytes]:
+    """Read the card on a PC/SC reader. Returns (result, reader name, ATR).
+
+    If the reader cannot carry extended-length APDUs although the card announces them, the
+    transmit fails; the card is then read again with short APDUs and the policy remembers.
+    """
+    from cardreader.transport.pcsc import open_card
+
+    for attempt in range(2):
+        with open_card(reader) as conn:
+            policy = policy_for(conn.reader_name, conn.atr)
+            try:
+                result = read_card(
+                    conn, key, policy=policy, skip_face=skip_face, on_progress=on_progress,
+                    on_text_ready=on_text_ready,
+                )
+            except TransportError as exc:
+                if attempt or not policy.extended or type(exc) is not TransportError:
+                    raise
+                policy.extended = False
+                continue
+            return result, conn.reader_name, conn.atr
+    raise AssertionError("unreachable")
 
 
 def read_card(

@@ -139,6 +139,12 @@ class PcscConnection:
         hresult, response = scard.SCardTransmit(self.handle, self._pci, list(apdu))
         if hresult != scard.SCARD_S_SUCCESS:
             raise _error(hresult, "sending a command to the card")
+        if len(response) < 2:
+            # Some drivers (vpcd among them) report success with no bytes when the card left
+            # the field mid-command; there is no status word, so the exchange is lost.
+            raise CardRemovedError(
+                f"the card answered {len(response)} bytes and no status word: contact lost"
+            )
         return bytes(response)
 
     def close(self) -> None:

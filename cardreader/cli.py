@@ -1,0 +1,222 @@
+"""The ``cccd`` command line: list readers, read a card, parse a dump, run the emulator.
+
+Every failure exits with code 1 and a one-line message (``{"error": {"code", "message"}}`` with
+--json); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from cardreader.bac import BacKey
+from cardreader.errors import CardReaderError, InputError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+
+def cmd_readers(args: argparse.Namespace) -> int:
+    from cardreader.transport.pcsc import list_readers
+
+    readers = list_readers()
+    lines = [f"{r.name}\t{'card' if r.card_present else 'empty'}" for r in readers]
+    _emit(
+        args,
+        {"readers": [r.to_dict() for r in readers]},
+        "\n".join(lines) if lines else "no readers",
+    )
+    return EXIT_OK
+
+
+# --- read ------------------------------------------------------------------------------------
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    from cardreader.dump import parse_files, parsed_card_to_json, write_dump
+    from cardreader.reading import read_from_reader
+
+    key = BacKey(args.doc_number, args.birth_date, args.expiry_date)
+    out = Path(args.out)
+
+    def progress(f: Any, done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r{f.name}: {done}/{total} bytes", end="", file=sys.stderr, flush=True)
+
+    result, reader_name, atr = read_from_reader(
+        args.reader, key, skip_face=args.skip_face, on_progress=progress
+    )
+    if not args.json and sys.stderr.isatty():
+        print(file=sys.stderr)
+    write_dump(out, result.files)
+    parsed = parse_files(result.files)
+    card = parsed_card_to_json(parsed)
+    card["read"] = result.statistics()
+    card["access"] = result.access.to_dict()
+    card["reader"] = {"name": reader_name, "atr": atr.hex().upper()}
+    card["failures"] = [f.to_dict() for f in result.failures]
+    (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), "utf-8")
+    (out / "card.json").chmod(0o600)
+    summary = (
+        f"read {len(result.files)} files in {result.seconds_total:.2f} s "
+        f"({result.apdus} APDUs) into {out}"
+    )
+    _emit(args, card, summary)
+    return EXIT_OK
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from cardreader.dump import parse_dump, parsed_card_to_json
+
+    parsed = parse_dump(args.dir)
+    data = parsed_card_to_json(parsed)
+    personal = data.get("personal") or {}
+    text = "\n".join(f"{k}: {v}" for k, v in personal.items() if v is not None)
+    _emit(args, data, text or "no personal data parsed")
+    return EXIT_OK
+
+
+# --- emulate ---------------------------------------------------------------------------------
+
+
+def cmd_emulate(args: argparse.Namespace) -> int:
+    from cardreader.emulator.chip import ChipConfig
+    from cardreader.emulator.from_dump import chip_from_dump
+    from cardreader.emulator.vpcd import LinkModel, VirtualCard
+
+    if args.demo:
+        from cardreader.emulator.fake_card import demo_card_dir
+
+        directory = demo_card_dir()
+    elif args.dump:
+        directory = Path(args.dump)
+    else:
+        raise InputError("give --dump DIR or --demo")
+    if not 1 <= args.max_le <= 65536:
+        raise InputError("--max-le must be 1..65536")
+    config = ChipConfig(max_le=args.max_le, extended=args.extended)
+    chip = chip_from_dump(directory, config)
+    link = LinkModel(latency=args.latency_ms / 1000.0, link_bps=args.link_bps or None)
+    card = VirtualCard(chip, host=args.host, port=args.port, link=link)
+    stop = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    card.insert()
+    _emit(
+        args,
+        {"emulating": str(directory), "host": args.host, "port": args.port},
+        f"card from {directory} inserted in vpcd {args.host}:{args.port}; Ctrl-C to remove",
+    )
+    sys.stdout.flush()
+    try:
+        while not stop:
+            if not card.inserted:  # pcscd went away: plug in again when it is back
+                card.insert(timeout=3600)
+            time.sleep(0.2)
+    finally:
+        card.remove()
+    return EXIT_OK
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="cccd", description="Read and check Vietnam's chip ID card (CCCD / Căn cước)."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("readers", help="list PC/SC readers")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_readers)
+
+    rd = sub.add_parser("read", help="read a card into a dump folder")
+    rd.add_argument("--reader", help="reader name (or part of it)")
+    rd.add_argument("--doc-number", required=True, help="last 9 digits of the 12-digit ID number")
+    rd.add_argument("--birth-date", required=True, help="YYMMDD")
+    rd.add_argument("--expiry-date", required=True, help="YYMMDD")
+    rd.add_argument("--out", required=True, help="folder for the raw files and card.json")
+    rd.add_argument("--skip-face", action="store_true", help="do not read DG2 (the photo)")
+    rd.add_argument("--json", action="store_true")
+    rd.set_defaults(func=cmd_read)
+
+    ps = sub.add_parser("parse", help="parse a dump folder")
+    ps.add_argument("dir")
+    ps.add_argument("--json", action="store_true")
+    ps.set_defaults(func=cmd_parse)
+
+    em = sub.add_parser("emulate", help="plug the chip emulator into pcscd (vpcd)")
+    src = em.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dump", help="dump folder to serve")
+    src.add_argument("--demo", action="store_true", help="the built-in fake citizen card")
+    em.add_argument("--host", default="127.0.0.1")
+    em.add_argument("--port", type=int, default=35963)
+    em.add_argument("--max-le", type=lambda s: int(s, 0), default=256,
+                    help="largest READ BINARY answer in bytes (e.g. 0xDF)")
+    em.add_argument("--extended", action="store_true", help="support extended length")
+    em.add_argument("--latency-ms", type=float, default=0.0, help="added delay per APDU")
+    em.add_argument("--link-bps", type=int, default=0, help="emulated link speed, bits/s")
+    em.add_argument("--json", action="store_true")
+    em.set_defaults(func=cmd_emulate)
+    return p
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed usage
+        code = exc.code if isinstance(exc.code, int) else EXIT_ERROR
+        return EXIT_ERROR if code else EXIT_OK
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CardReaderError as exc:
+        return _fail(want_json, exc.code, exc.message)
+    except KeyboardInterrupt:
+        return _fail(want_json, "interrupted", "interrupted")
+    except OSError as exc:
+        return _fail(want_json, "os_error", f"{exc.strerror or exc}: {exc.filename or ''}".strip())
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+        return _fail(want_json, "internal", f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _fail(want_json: bool, code: str, message: str) -> int:
+    if want_json:
+        print(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+    else:
+        print(f"cccd: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""End to end through the real PC/SC stack: pcscd + the vpcd driver + the chip emulator.
+
+Nothing here is mocked: the emulator plugs into pcscd over the vpcd socket, the reader side
+talks to pcscd through pyscard, and the `cccd` command runs as a real process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cardreader.emulator.chip import ChipConfig
+from cardreader.errors import AuthenticationError, CardRemovedError, TransportError
+from cardreader.file_reader import ReadPolicy
+from cardreader.lds.files import DG2
+from cardreader.reading import read_card
+from cardreader.transport.pcsc import open_card
+from tests.cardreader.card_fixtures import chip_of, fake_card, files_of, key_of
+from tests.pcsc_helpers import READER, inserted
+
+pytestmark = pytest.mark.pcsc
+
+
+def _cccd(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cardreader.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [ChipConfig(max_le=0xDF), ChipConfig(max_le=256), ChipConfig(max_le=65535, extended=True)],
+    ids=["maxle-DF", "maxle-256", "extended"],
+)
+def test_cli_read_is_byte_identical_to_the_dump(
+    pcsc_stack: object, tmp_path: Path, config: ChipConfig
+) -> None:
+    card = fake_card()
+    out = tmp_path / "out"
+    with inserted(chip_of(card, config)):
+        proc = _cccd(
+            "read", "--reader", READER,
+            "--doc-number", card.document_number,
+            "--birth-date", card.date_of_birth,
+            "--expiry-date", card.date_of_expiry,
+            "--out", str(out), "--json",
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for f, raw in files_of(card).items():
+        assert (out / f.dump_name).read_bytes() == raw, f.name
+    data = json.loads((out / "card.json").read_text("utf-8"))
+    assert data == json.loads(proc.stdout)
+    assert data["personal"]["id_number"] == "001099012345"
+    assert data["mrz"]["check_digits_valid"] is True
+    assert data["face"]["format"] == "jpeg"
+    assert data["access"]["method"] == "BAC"
+    assert data["access"]["pace"] == "refused (6982)"  # PACE refused, BAC fallback
+    assert data["read"]["extended_length"] is config.extended
+    assert data["read"]["files"]["dg2"]["apdus"] >= 1
+    # the parse command gives the same content from the dump folder
+    parsed = _cccd("parse", str(out), "--json")
+    assert parsed.returncode == 0
+    assert json.loads(parsed.stdout)["personal"] == data["personal"]
+
+
+def test_cli_wrong_key_is_a_clean_json_error(pcsc_stack: object, tmp_path: Path) -> None:
+    card = fake_card()
+    with inserted(chip_of(card)):
+        proc = _cccd(
+            "read", "--reader", READER, "--doc-number", card.document_number,
+            "--birth-date", card.date_of_birth, "--expiry-date", "300101",
+            "--out", str(tmp_path / "x"), "--json",
+        )
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["error"]["code"] == "authentication_failed"
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_no_card_is_a_clean_error(pcsc_stack: object, tmp_path: Path) -> None:
+    proc = _cccd("read", "--reader", READER, "--doc-number", "099012345", "--birth-date",
+                 "990517", "--expiry-date", "390517", "--out", str(tmp_path / "y"), "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["error"]["code"] == "no_card"
+
+
+def test_wrong_key_through_pcsc(pcsc_stack: object) -> None:
+    card = fake_card()
+    from cardreader.bac import BacKey
+
+    with inserted(chip_of(card)), open_card(READER) as conn, pytest.raises(AuthenticationError):
+        read_card(conn, BacKey(card.document_number, "010101", card.date_of_expiry))
+
+
+def test_removed_at_every_apdu_index_then_the_next_card_reads(pcsc_stack: object) -> None:
+    """The card leaves the reader before answering APDU n, for every n of a text read."""
+    card = fake_card()
+    files = files_of(card)
+    with inserted(chip_of(card)), open_card(READER) as conn:
+        total = read_card(conn, key_of(card), skip_face=True).apdus
+    assert total > 10
+    for n in range(total):
+        with inserted(chip_of(card), remove_after=n), open_card(READER) as conn:
+            with pytest.raises(TransportError) as info:
+                read_card(conn, key_of(card), skip_face=True)
+            assert isinstance(info.value, CardRemovedError), info.value
+        with inserted(chip_of(card)), open_card(READER) as conn:
+            result = read_card(conn, key_of(card), skip_face=True)
+        assert all(result.files[f] == files[f] for f in result.files)
+
+
+def test_removed_in_the_middle_of_the_face(pcsc_stack: object) -> None:
+    card = fake_card()
+    with inserted(chip_of(card), remove_after=40), open_card(READER) as conn:
+        with pytest.raises(CardRemovedError):
+            read_card(conn, key_of(card))
+    with inserted(chip_of(card)), open_card(READER) as conn:
+        assert read_card(conn, key_of(card)).files[DG2] == files_of(card)[DG2]
+
+
+def test_size_probe_is_remembered_across_cards(pcsc_stack: object) -> None:
+    card = fake_card()
+    policy = ReadPolicy()
+    counts = []
+    for _ in range(2):
+        with inserted(chip_of(card, ChipConfig(max_le=0xDF))), open_card(READER) as conn:
+            counts.append(read_card(conn, key_of(card), policy=policy).apdus)
+    assert counts[1] == counts[0] - 1
