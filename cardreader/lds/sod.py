@@ -361,8 +361,13 @@ def _parse_certificates(cert_set: Any) -> tuple[bytes, ...]:
         if choice.name != "certificate":
             continue  # attribute/other certificate formats play no part in eMRTD PKI
         der = bytes(choice.chosen.dump())
-        # Force the lazy parser over the whole certificate so malformed ones fail here.
-        _load(type(choice.chosen), der, "embedded certificate")["tbs_certificate"].native  # noqa: B018
+        # Structure only (SEQUENCE { tbsCertificate, signatureAlgorithm, BIT STRING }): the
+        # verifier loads the certificate with pyca/cryptography and reports its own errors, so
+        # a semantic quirk in a real DS certificate must not make the whole SOD unreadable.
+        cert = tlv.parse_single(der, "EF.SOD embedded certificate")
+        parts = cert.children()
+        if cert.tag != 0x30 or [p.tag for p in parts] != [0x30, 0x30, 0x03]:
+            raise ParseError("EF.SOD: an embedded certificate is not a Certificate structure")
         out.append(der)
     return tuple(out)
 

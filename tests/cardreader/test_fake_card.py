@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from PIL import Image
 
 from cardreader.dump import parse_dump
+from cardreader.emulator.face import draw_face, make_face_jpeg
 from cardreader.emulator.fake_card import (
     DEMO_CITIZEN,
     DEMO_CITIZEN_FEMALE,
@@ -370,3 +371,34 @@ def test_demo_card_dir_is_built_once_reused_and_repaired(tmp_path: Path) -> None
     (repaired / "dg1.bin").unlink()
     assert (demo_card_dir(tmp_path) / "dg1.bin").is_file()
     assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no staging leftovers
+
+
+# --- the synthetic portrait -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [10_000, 18_000, 30_000])
+def test_face_jpeg_lands_near_the_target(target: int) -> None:
+    jpeg, width, height = make_face_jpeg(target)
+    assert abs(len(jpeg) - target) <= target // 10
+    img = Image.open(io.BytesIO(jpeg))
+    assert img.format == "JPEG" and img.size == (width, height) == (360, 480)
+    img.load()
+
+
+def test_face_is_deterministic_per_seed() -> None:
+    assert make_face_jpeg(seed=3) == make_face_jpeg(seed=3)
+    assert make_face_jpeg(seed=3)[0] != make_face_jpeg(seed=4)[0]
+    assert make_face_jpeg(seed=3)[0] != make_face_jpeg(seed=3, long_hair=True)[0]
+    assert draw_face(240, 320, seed=1).size == (240, 320)
+
+
+def test_face_limits() -> None:
+    smallest, _, _ = make_face_jpeg(500)  # below what quality 5 gives: the smallest file
+    assert len(smallest) > 500
+    assert len(smallest) < len(make_face_jpeg(10_000)[0])
+    with pytest.raises(ValueError):
+        make_face_jpeg(0)
+    with pytest.raises(ValueError):
+        make_face_jpeg(width=10)
+    with pytest.raises(ValueError):
+        draw_face(5000, 480)

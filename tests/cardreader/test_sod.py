@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from asn1crypto import core
+from asn1crypto import algos, cms, core
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from cardreader.emulator.issuer import KEY_TYPES, DocumentSigner, Issuer, make_issuer
 from cardreader.errors import LimitExceededError, ParseError
 from cardreader.lds import sod as sod_mod
 from cardreader.lds.sod import Sod, build_sod, hash_algorithm, parse_sod
+from cardreader.lds.tlv import encode, parse_single
 
 DIGESTS = ("sha1", "sha224", "sha256", "sha384", "sha512")
 
@@ -106,8 +110,6 @@ def test_signed_attrs_are_the_original_bytes_with_only_the_tag_swapped() -> None
 def test_signature_fails_on_tampered_signed_attributes() -> None:
     parsed = parse_sod(build_sod(DGS, signer=_signer("ecdsa-p256")))
     tampered = parsed.signed_attrs_der[:-1] + bytes([parsed.signed_attrs_der[-1] ^ 1])
-    from cryptography.exceptions import InvalidSignature
-
     key = x509.load_der_x509_certificate(parsed.certificates[0]).public_key()
     assert isinstance(key, ec.EllipticCurvePublicKey)
     with pytest.raises(InvalidSignature):
@@ -183,10 +185,7 @@ def _with_econtent(econtent: bytes) -> bytes:
     outer = _valid()
     ci = sod_mod._SodContentInfo.load(outer[4:])
     ci["content"]["encap_content_info"]["content"] = core.ParsableOctetString(econtent)
-    body = ci.dump(force=True)
-    from cardreader.lds.tlv import encode
-
-    return encode(0x77, body)
+    return encode(0x77, ci.dump(force=True))
 
 
 def _lso(entries: list[tuple[int, bytes]], version: int = 0) -> bytes:
@@ -288,3 +287,136 @@ def test_empty_and_truncated() -> None:
     raw = _valid()
     with pytest.raises(ParseError):
         parse_sod(raw[:-10])
+
+
+def test_certificates_are_checked_for_structure() -> None:
+    raw = _valid()
+    cert = parse_single(parse_sod(raw).certificates[0])
+    signature = cert.children()[2]
+    assert signature.tag == 0x03
+    # The same certificate with its signature BIT STRING turned into an OCTET STRING.
+    bad_cert = cert.raw.replace(signature.raw, b"\x04" + signature.raw[1:])
+    assert len(bad_cert) == len(cert.raw)
+    with pytest.raises(ParseError, match="not a Certificate structure"):
+        parse_sod(raw.replace(cert.raw, bad_cert))
+
+
+def _mutated(mutate: Callable[[Any], None]) -> bytes:
+    """The valid SOD re-encoded after ``mutate`` changed its parsed SignedData."""
+    ci = sod_mod._SodContentInfo.load(_valid()[4:])
+    mutate(ci["content"])
+    return encode(0x77, ci.dump(force=True))
+
+
+def _set_attrs(*keep: str, extra: tuple[Any, ...] = ()) -> Callable[[Any], None]:
+    def mutate(sd: Any) -> None:
+        si = sd["signer_infos"][0]
+        attrs = [a for a in si["signed_attrs"] if a["type"].native in keep]
+        si["signed_attrs"] = cms.CMSAttributes([*attrs, *extra])
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_set_attrs("content_type"), "lack messageDigest"),
+        (_set_attrs("message_digest"), "lack contentType"),
+        (
+            _set_attrs(
+                "content_type",
+                "message_digest",
+                extra=(cms.CMSAttribute({"type": "message_digest", "values": [b"\x00" * 32]}),),
+            ),
+            "appears twice",
+        ),
+        (
+            _set_attrs(
+                "content_type",
+                extra=(
+                    cms.CMSAttribute(
+                        {"type": "message_digest", "values": [b"\x00" * 32, b"\x01" * 32]}
+                    ),
+                ),
+            ),
+            "has 2 values",
+        ),
+    ],
+)
+def test_bad_signed_attributes(mutate: Callable[[Any], None], message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse_sod(_mutated(mutate))
+
+
+def test_missing_signed_attributes() -> None:
+    def drop(sd: Any) -> None:
+        sd["signer_infos"][0]["signed_attrs"] = None
+
+    with pytest.raises(ParseError, match="no signed attributes"):
+        parse_sod(_mutated(drop))
+
+
+def test_empty_signature() -> None:
+    def empty(sd: Any) -> None:
+        sd["signer_infos"][0]["signature"] = b""
+
+    with pytest.raises(ParseError, match="empty signature"):
+        parse_sod(_mutated(empty))
+
+
+def test_signer_info_count() -> None:
+    def none(sd: Any) -> None:
+        sd["signer_infos"] = cms.SignerInfos([])
+
+    with pytest.raises(ParseError, match="no SignerInfo"):
+        parse_sod(_mutated(none))
+
+    def many(sd: Any) -> None:
+        sd["signer_infos"] = cms.SignerInfos([sd["signer_infos"][0].copy() for _ in range(5)])
+
+    with pytest.raises(LimitExceededError, match="5 SignerInfos"):
+        parse_sod(_mutated(many))
+
+    def two(sd: Any) -> None:
+        sd["signer_infos"] = cms.SignerInfos([sd["signer_infos"][0].copy() for _ in range(2)])
+
+    assert parse_sod(_mutated(two)).signer_count == 2
+
+
+def test_certificate_count_cap() -> None:
+    def many(sd: Any) -> None:
+        cert = sd["certificates"][0].copy()
+        sd["certificates"] = cms.CertificateSet([cert.copy() for _ in range(9)])
+
+    with pytest.raises(LimitExceededError, match="9 certificates"):
+        parse_sod(_mutated(many))
+
+
+def test_detached_content() -> None:
+    def detach(sd: Any) -> None:
+        sd["encap_content_info"]["content"] = None
+
+    with pytest.raises(ParseError, match="detached"):
+        parse_sod(_mutated(detach))
+
+
+@pytest.mark.parametrize(
+    ("oid", "name", "scheme", "hash_name"),
+    [
+        ("1.2.840.113549.1.1.1", "rsa", "rsa-pkcs1v15", "sha256"),  # hash from digestAlgorithm
+        ("1.2.840.10045.2.1", "ecdsa", "ecdsa", "sha256"),
+        ("0.4.0.127.0.7.1.1.4.1.4", "sha384-ecdsa-plain", "ecdsa-plain", "sha384"),
+        ("1.2.3.4", "1.2.3.4", "unknown", "sha256"),  # unknown: kept for the verifier to refuse
+    ],
+)
+def test_other_signature_algorithm_oids(oid: str, name: str, scheme: str, hash_name: str) -> None:
+    def set_oid(sd: Any) -> None:
+        sd["signer_infos"][0]["signature_algorithm"] = algos.SignedDigestAlgorithm(
+            {"algorithm": oid}
+        )
+
+    parsed = parse_sod(_mutated(set_oid))
+    assert parsed.signature_algorithm.oid == oid
+    assert parsed.signature_algorithm.name == name
+    assert parsed.signature_algorithm.scheme == scheme
+    assert parsed.signature_hash_algorithm == hash_name
