@@ -252,6 +252,8 @@ def parse_security_infos(data: bytes, what: str) -> tuple[SecurityInfo, ...]:
 
 
 def _pace_oid(ka: str, mapping: str, cipher: str | None) -> str:
+    if mapping == "CAM" and cipher == "3DES":
+        raise ValueError("PACE-CAM is defined for AES only")
     codes = {v: k for k, v in _PACE_KA_MAPPING.items()}
     ciphers = {v: k for k, v in _CIPHERS.items()}
     try:
