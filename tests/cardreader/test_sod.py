@@ -189,7 +189,7 @@ def _with_econtent(econtent: bytes) -> bytes:
 
 
 def _lso(entries: list[tuple[int, bytes]], version: int = 0) -> bytes:
-    return sod_mod._LdsSecurityObject(
+    lso = sod_mod._LdsSecurityObject(
         {
             "version": version,
             "hash_algorithm": {"algorithm": "sha256"},
@@ -197,7 +197,8 @@ def _lso(entries: list[tuple[int, bytes]], version: int = 0) -> bytes:
                 {"data_group_number": n, "data_group_hash_value": h} for n, h in entries
             ],
         }
-    ).dump()
+    )
+    return bytes(lso.dump())
 
 
 def test_replaced_econtent_helper_parses_when_valid() -> None:
