@@ -35,6 +35,7 @@ from kiosk.device_key import DeviceKey, DeviceKeyError
 from kiosk.outbox.crypto import default_key_provider, retire_unused, rotate
 from kiosk.outbox.errors import OutboxError
 from kiosk.outbox.store import STATUSES, Outbox, OutboxStatus
+from kiosk.outbox.sync import tls_verify
 
 ENV_ENROLMENT_TOKEN = "KIOSK_ENROLMENT_TOKEN"
 
@@ -200,7 +201,7 @@ def _cmd_enroll(args: argparse.Namespace, cfg: KioskConfig) -> int:
     key = DeviceKey.load_or_create(cfg.device_key_path)
     body = json.dumps({"device_id": key.device_id, "public_key": key.public_key_b64,
                        "label": args.label}).encode("utf-8")
-    verify: bool | str = str(cfg.intake_ca_file) if cfg.intake_ca_file else True
+    verify = tls_verify(str(cfg.intake_ca_file)) if cfg.intake_ca_file else True
     with httpx.Client(timeout=cfg.request_timeout_s, verify=verify) as client:
         request = client.build_request("POST", url + "/v1/devices", content=body,
                                        headers={"Content-Type": "application/json",

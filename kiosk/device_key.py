@@ -238,7 +238,7 @@ def verify_request(
 ) -> None:
     """Raise :class:`SignatureError` unless the request is signed by this key and fresh."""
     if device_id != device_id_for(public_key_raw):
-        raise SignatureError("device id does not match its key", code="unknown_device")
+        raise SignatureError("device id does not match the signing key")
     current = time.time() if now is None else now
     if abs(current - timestamp) > max_skew_s:
         raise SignatureError(

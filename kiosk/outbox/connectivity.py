@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -56,14 +57,15 @@ Probe = Callable[[], bool]
 
 
 def http_probe(
-    base_url: str, *, timeout_s: float = 3.0, verify: bool | str = True
+    base_url: str, *, timeout_s: float = 3.0, verify: bool | str | ssl.SSLContext = True
 ) -> Probe:
     """A probe that is True when ``GET {base_url}/v1/health`` answers 200."""
     url = base_url.rstrip("/") + "/v1/health"
+    context = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
 
     def probe() -> bool:
         try:
-            response = httpx.get(url, timeout=timeout_s, verify=verify)
+            response = httpx.get(url, timeout=timeout_s, verify=context)
         except httpx.HTTPError:
             return False
         return response.status_code == 200

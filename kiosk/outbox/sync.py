@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -99,6 +100,13 @@ class SyncReport:
 Listener = Callable[[SyncReport], None]
 
 
+def tls_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """httpx ``verify``: True/False, an SSL context, or a CA bundle path (pinned intake CA)."""
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    return verify
+
+
 def _server_error_code(response: httpx.Response) -> str:
     """The server's short error code (``{"error": {"code": ...}}``), if it is a plain code.
 
@@ -133,7 +141,8 @@ class SyncWorker:
 
     ``run_once()`` sends one batch in the calling thread; ``start()``/``stop()`` run batches
     in a background thread that sleeps until the next submission is due, and wakes up as soon
-    as something is enqueued. ``transport`` is for tests (an ``httpx`` transport).
+    as something is enqueued. ``verify`` may name a CA bundle file to pin the intake server's CA.
+    ``transport`` is for tests (an ``httpx`` transport).
     """
 
     def __init__(
@@ -148,7 +157,7 @@ class SyncWorker:
         timeout_s: float = 15.0,
         batch_size: int = 32,
         concurrency: int = 4,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         idle_poll_s: float = 30.0,
         clock: Callable[[], float] = time.time,
@@ -164,7 +173,7 @@ class SyncWorker:
         self._clock = clock
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
-            verify=verify,
+            verify=tls_verify(verify),
             transport=transport,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             headers={"User-Agent": "cccd-kiosk-sync/1"},
