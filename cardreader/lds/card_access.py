@@ -6,6 +6,7 @@ access control. CCCD cards answer SELECT MF with 6D00; select EF.CardAccess (011
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError
@@ -45,8 +46,8 @@ def parse_card_access(raw: bytes) -> CardAccess:
 
 
 def encode_card_access(
-    pace_infos: tuple[PaceInfo, ...] | list[PaceInfo],
-    others: tuple[SecurityInfo, ...] | list[SecurityInfo] = (),
+    pace_infos: Sequence[PaceInfo],
+    others: Sequence[SecurityInfo] = (),
 ) -> bytes:
     """Encode EF.CardAccess holding ``pace_infos`` (and any ``others``, e.g. CA infos)."""
     return encode_security_infos([*pace_infos, *others])

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError, ParseError
@@ -58,5 +59,5 @@ def parse_dg14(raw: bytes) -> Dg14:
     return Dg14(security_infos=parse_security_infos(outer.value, "DG14"), raw=bytes(raw))
 
 
-def encode_dg14(security_infos: tuple[SecurityInfo, ...] | list[SecurityInfo]) -> bytes:
+def encode_dg14(security_infos: Sequence[SecurityInfo]) -> bytes:
     return encode(TAG_DG14, encode_security_infos(security_infos))

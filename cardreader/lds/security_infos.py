@@ -17,6 +17,7 @@ Anything else is kept as :class:`UnknownSecurityInfo` with its raw bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError, ParseError
@@ -300,6 +301,6 @@ def encode_security_info(info: SecurityInfo) -> bytes:
     return sequence(*parts)
 
 
-def encode_security_infos(infos: tuple[SecurityInfo, ...] | list[SecurityInfo]) -> bytes:
+def encode_security_infos(infos: Sequence[SecurityInfo]) -> bytes:
     """DER SET OF SecurityInfo (items in DER SET order)."""
     return set_of(*(encode_security_info(i) for i in infos))
