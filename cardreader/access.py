@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from asn1crypto.core import ObjectIdentifier
 
-from cardreader.apdu import SW_OK, CommandApdu, status_error
+from cardreader.apdu import SW_OK, SW_SM_INCORRECT, SW_SM_MISSING, CommandApdu, status_error
 from cardreader.bac import BacKey, BacProtocol
 from cardreader.channel import Counters, PlainChannel, SecureChannel, Transceiver
 from cardreader.errors import CardReaderError, ParseError, StatusWordError, TransportError
@@ -58,15 +58,21 @@ class OpenedChip:
 
 def _read_card_access(plain: PlainChannel, policy: ReadPolicy) -> bytes | None:
     reader = FileReader(plain, policy)  # what it learns (6700 sizes) serves the SM reads too
-    try:
-        data, _ = reader.read(CARD_ACCESS)
-    except StatusWordError:
-        return None  # absent or refused: no PACE information
-    except CardReaderError as exc:
-        if isinstance(exc, TransportError):
-            raise
-        return None
-    return data
+    for _ in range(2):
+        try:
+            data, _ = reader.read(CARD_ACCESS)
+        except StatusWordError as exc:
+            if exc.sw in (SW_SM_MISSING, SW_SM_INCORRECT):
+                # The chip was still in an earlier secure-messaging session (another program
+                # left it without a reset); a plain command ended that session, so ask again.
+                continue
+            return None  # absent or refused: no PACE information
+        except CardReaderError as exc:
+            if isinstance(exc, TransportError):
+                raise
+            return None
+        return data
+    return None
 
 
 def _oid_bytes(dotted: str) -> bytes:

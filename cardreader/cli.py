@@ -142,6 +142,15 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- demo ----------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cardreader.demo import run_demo
+
+    return run_demo(Path(args.out), as_json=args.json)
+
+
 # --- wiring ----------------------------------------------------------------------------------
 
 
@@ -183,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     em.add_argument("--link-bps", type=int, default=0, help="emulated link speed, bits/s")
     em.add_argument("--json", action="store_true")
     em.set_defaults(func=cmd_emulate)
+
+    dm = sub.add_parser("demo", help="read the built-in virtual card through pcscd (headless)")
+    dm.add_argument("--out", default="out/demo-card", help="folder for the dump and card.json")
+    dm.add_argument("--json", action="store_true")
+    dm.set_defaults(func=cmd_demo)
     return p
 
 

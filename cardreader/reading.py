@@ -111,6 +111,11 @@ def policy_for(reader: str, atr: bytes) -> ReadPolicy:
     return policy
 
 
+def forget_policies() -> None:
+    """Drop every remembered read policy (a bench or test changing the card behind one ATR)."""
+    _POLICIES.clear()
+
+
 def read_from_reader(
     reader: str | None,
     key: BacKey,

@@ -12,7 +12,9 @@ answer take on a link of ``link_bps`` bits per second.
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from cardreader.emulator.chip import ChipEmulator
 from cardreader.errors import TransportError
 
 VPCD_PORT = 35963
+_TRACE = bool(os.environ.get("CCCD_VPCD_TRACE"))
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 _CTRL_OFF, _CTRL_ON, _CTRL_RESET, _CTRL_ATR = 0, 1, 2, 4
 
@@ -136,6 +139,8 @@ class VirtualCard:
                     break
                 if size == 1:
                     code = payload[0]
+                    if _TRACE:
+                        print(f"{time.monotonic():.3f} vpcd control {code} after {self.apdus} APDUs", file=sys.stderr, flush=True)
                     if code == _CTRL_ATR:
                         atr = self.chip.atr
                         sock.sendall(len(atr).to_bytes(2, "big") + atr)
@@ -145,10 +150,13 @@ class VirtualCard:
                 if self.remove_after is not None and self.apdus >= self.remove_after:
                     break  # the card leaves the field before answering
                 self.apdus += 1
+                started = time.perf_counter()
                 answer = self.chip.process(payload)
                 delay = self.link.seconds(len(payload), len(answer))
                 if delay:
-                    time.sleep(delay)
+                    # The modelled time per APDU includes the card's own processing: sleep
+                    # only for what the emulator's work did not already take.
+                    time.sleep(max(0.0, delay - (time.perf_counter() - started)))
                 sock.sendall(len(answer).to_bytes(2, "big") + answer)
         except OSError as exc:
             if not self._stop.is_set():

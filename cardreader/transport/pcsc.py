@@ -147,8 +147,10 @@ class PcscConnection:
             )
         return bytes(response)
 
-    def close(self) -> None:
-        scard.SCardDisconnect(self.handle, scard.SCARD_LEAVE_CARD)
+    def close(self, *, reset: bool = True) -> None:
+        """Disconnect. By default the card is reset, which ends its secure-messaging session:
+        the next reader (or another program) cannot ride on it, and starts from a clean chip."""
+        scard.SCardDisconnect(self.handle, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD)
 
     def __enter__(self) -> PcscConnection:
         return self

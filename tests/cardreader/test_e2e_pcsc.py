@@ -133,3 +133,47 @@ def test_size_probe_is_remembered_across_cards(pcsc_stack: object) -> None:
         with inserted(chip_of(card, ChipConfig(max_le=0xDF))), open_card(READER) as conn:
             counts.append(read_card(conn, key_of(card), policy=policy).apdus)
     assert counts[1] == counts[0] - 1
+
+
+def test_a_chip_left_in_a_session_by_another_program_reads_fully(pcsc_stack: object) -> None:
+    from cardreader.lds.files import CARD_ACCESS
+
+    card = fake_card()
+    with inserted(chip_of(card)):
+        with open_card(READER) as conn:
+            read_card(conn, key_of(card), skip_face=True)
+            conn.close(reset=False)  # leave the chip mid-session, as a careless program would
+        with open_card(READER) as conn:
+            result = read_card(conn, key_of(card), skip_face=True)
+    assert result.files[CARD_ACCESS] == files_of(card)[CARD_ACCESS]
+    assert result.access.pace_result == "refused (6982)"
+
+
+def test_monitor_sees_the_card_arrive_and_leave(pcsc_stack: object) -> None:
+    from cardreader.emulator.vpcd import VirtualCard
+    from cardreader.transport.monitor import CardMonitor
+
+    monitor = CardMonitor()
+    try:
+        first = monitor.poll(0)
+        assert all(e.kind != "card_inserted" for e in first)  # the slot starts empty
+        assert monitor.cards().get(READER) is False
+        card = VirtualCard(chip_of(fake_card()))
+        card.insert()
+        events = []
+        for _ in range(40):
+            events += monitor.poll(250)
+            if any(e.kind == "card_inserted" for e in events):
+                break
+        inserted_events = [e for e in events if e.kind == "card_inserted"]
+        assert inserted_events and inserted_events[0].reader == READER
+        assert inserted_events[0].atr == chip_of(fake_card()).atr
+        card.remove()
+        events = []
+        for _ in range(40):
+            events += monitor.poll(250)
+            if any(e.kind == "card_removed" for e in events):
+                break
+        assert [e.reader for e in events if e.kind == "card_removed"] == [READER]
+    finally:
+        monitor.close()
