@@ -67,10 +67,26 @@ def wait_card(present: bool) -> None:
     raise TimeoutError("pcscd did not see the card change")
 
 
-def run_profile(name: str, card_dir: Path, key: BacKey, files: dict[LdsFile, bytes],
-                max_le: int, extended: bool, runs: int, linked: bool) -> dict[str, float]:
-    cmd = [sys.executable, "-m", "cardreader.cli", "emulate", "--dump", str(card_dir),
-           "--max-le", str(max_le)]
+def run_profile(
+    name: str,
+    card_dir: Path,
+    key: BacKey,
+    files: dict[LdsFile, bytes],
+    max_le: int,
+    extended: bool,
+    runs: int,
+    linked: bool,
+) -> dict[str, float]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "cardreader.cli",
+        "emulate",
+        "--dump",
+        str(card_dir),
+        "--max-le",
+        str(max_le),
+    ]
     if extended:
         cmd.append("--extended")
     if linked:
@@ -93,35 +109,45 @@ def run_profile(name: str, card_dir: Path, key: BacKey, files: dict[LdsFile, byt
         for f, raw in files.items():
             if result.files.get(f) != raw:
                 got = result.files.get(f, b"")
-                raise SystemExit(f"{name}: {f.name} differs from the card's file ({len(got)} vs {len(raw)} bytes: {got[:40].hex()} vs {raw[:40].hex()})")
+                raise SystemExit(
+                    f"{name}: {f.name} differs from the card's file "
+                    f"({len(got)} bytes read, {len(raw)} on the card)"
+                )
     finally:
         emu.terminate()
         emu.wait(10)
         wait_card(False)
     chunk = max_le if extended else min(max_le, 231)
     minimal = minimal_exchanges(files, chunk)
-    print(f"\n## {name}: max Le {max_le}{' + extended' if extended else ''}"
-          f"{', 424 kbit/s + 5 ms/APDU link' if linked else ', no link delay'}")
+    print(
+        f"\n## {name}: max Le {max_le}{' + extended' if extended else ''}"
+        f"{', 424 kbit/s + 5 ms/APDU link' if linked else ', no link delay'}"
+    )
     print(f"{'file':<11}{'bytes':>7}{'APDUs':>7}{'min':>6}{'sent':>7}{'recv':>8}{'ms':>8}")
     for fname, st in result.stats.items():
         mins = sum(1 for x in minimal if x[0] == fname)
-        print(f"{fname:<11}{st.size:>7}{st.apdus:>7}{mins:>6}{st.bytes_sent:>7}"
-              f"{st.bytes_received:>8}{st.seconds * 1000:>8.1f}")
+        print(
+            f"{fname:<11}{st.size:>7}{st.apdus:>7}{mins:>6}{st.bytes_sent:>7}"
+            f"{st.bytes_received:>8}{st.seconds * 1000:>8.1f}"
+        )
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     text = statistics.median(texts)
     print(f"{'access':<11}{'':>7}{result.access_apdus:>7}{3:>6}   ({result.access.pace_result})")
-    print(f"{'total':<11}{sum(len(b) for b in files.values()):>7}{result.apdus:>7}"
-          f"{len(minimal):>6}{result.bytes_sent:>7}{result.bytes_received:>8}{wall * 1000:>8.1f}")
-    out = {"apdus": result.apdus, "min_apdus": len(minimal), "wall": wall, "cpu": cpu,
-           "text": text}
+    print(
+        f"{'total':<11}{sum(len(b) for b in files.values()):>7}{result.apdus:>7}"
+        f"{len(minimal):>6}{result.bytes_sent:>7}{result.bytes_received:>8}{wall * 1000:>8.1f}"
+    )
+    out = {"apdus": result.apdus, "min_apdus": len(minimal), "wall": wall, "cpu": cpu, "text": text}
     print(f"APDUs over the minimum: {result.apdus - len(minimal)} (target <= 3)")
     print(f"host CPU per read: {cpu * 1000:.1f} ms (target < 50 ms; median of {runs})")
     print(f"time to text: {text * 1000:.1f} ms = {text / wall:.0%} of the full read (target < 25%)")
     if linked:
         model = model_seconds(minimal)
         out["model"] = model
-        print(f"wall {wall * 1000:.0f} ms vs link model minimum {model * 1000:.0f} ms: "
-              f"{wall / model:.3f}x (target <= 1.15x)")
+        print(
+            f"wall {wall * 1000:.0f} ms vs link model minimum {model * 1000:.0f} ms: "
+            f"{wall / model:.3f}x (target <= 1.15x)"
+        )
     return out
 
 
@@ -133,8 +159,10 @@ def main() -> int:
     files = card.lds_files()
     key = BacKey(card.document_number, card.date_of_birth, card.date_of_expiry)
     print("# cccd read benchmark (real pcscd + vpcd, emulator in its own process)")
-    print(f"card: {len(files)} files, {sum(len(b) for b in files.values())} bytes, "
-          f"face {len(card.files['dg2.bin'])} bytes")
+    print(
+        f"card: {len(files)} files, {sum(len(b) for b in files.values())} bytes, "
+        f"face {len(card.files['dg2.bin'])} bytes"
+    )
     with PcscdStack(), tempfile.TemporaryDirectory() as tmp:
         card_dir = card.write(Path(tmp) / "card")
         profiles = [

@@ -124,8 +124,7 @@ class BacProtocol:
             )
         if answer.sw != 0x9000 or len(answer.data) != 40:
             raise AuthenticationError(
-                f"BAC: EXTERNAL AUTHENTICATE answered {answer.sw:04X} with "
-                f"{len(answer.data)} bytes"
+                f"BAC: EXTERNAL AUTHENTICATE answered {answer.sw:04X} with {len(answer.data)} bytes"
             )
         e_ic, m_ic = answer.data[:32], answer.data[32:]
         if not hmac.compare_digest(retail_mac(k_mac, pad(e_ic)), m_ic):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -185,8 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--demo", action="store_true", help="the built-in fake citizen card")
     em.add_argument("--host", default="127.0.0.1")
     em.add_argument("--port", type=int, default=35963)
-    em.add_argument("--max-le", type=lambda s: int(s, 0), default=256,
-                    help="largest READ BINARY answer in bytes (e.g. 0xDF)")
+    em.add_argument(
+        "--max-le",
+        type=lambda s: int(s, 0),
+        default=256,
+        help="largest READ BINARY answer in bytes (e.g. 0xDF)",
+    )
     em.add_argument("--extended", action="store_true", help="support extended length")
     em.add_argument("--latency-ms", type=float, default=0.0, help="added delay per APDU")
     em.add_argument("--link-bps", type=int, default=0, help="emulated link speed, bits/s")
@@ -198,8 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--json", action="store_true")
     dm.set_defaults(func=cmd_demo)
     return p
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,11 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except CardReaderError as exc:
         return _fail(want_json, exc.code, exc.message)
+    except BrokenPipeError:  # output piped into a program that stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return _fail(want_json, "interrupted", "interrupted")
     except OSError as exc:
         return _fail(want_json, "os_error", f"{exc.strerror or exc}: {exc.filename or ''}".strip())
-    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+    except Exception as exc:
         return _fail(want_json, "internal", f"internal error: {type(exc).__name__}: {exc}")
 
 

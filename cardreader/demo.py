@@ -15,7 +15,7 @@ from pathlib import Path
 from cardreader.bac import BacKey
 from cardreader.dump import parse_files, parsed_card_to_json, write_dump
 from cardreader.emulator.chip import ChipConfig
-from cardreader.emulator.fake_card import load_chip_secrets, demo_card_dir
+from cardreader.emulator.fake_card import demo_card_dir, load_chip_secrets
 from cardreader.emulator.from_dump import chip_from_dump
 from cardreader.emulator.pcscd import PcscdStack
 from cardreader.emulator.vpcd import VirtualCard
@@ -61,9 +61,10 @@ def run_demo(out: Path, *, as_json: bool = False) -> int:
         print(f"  {label}: {p.get(field)}")
     face = data.get("face") or {}
     print(f"  Ảnh / face: {face.get('format')} {face.get('width')}x{face.get('height')}")
+    text_ms = (result.seconds_to_text or 0) * 1000
     print(
         f"  Đọc / read: {result.apdus} APDUs, {result.bytes_received} bytes in "
-        f"{result.seconds_total * 1000:.0f} ms (text after {(result.seconds_to_text or 0) * 1000:.0f} ms)"
+        f"{result.seconds_total * 1000:.0f} ms (text after {text_ms:.0f} ms)"
     )
     print(f"  Files: {out}")
     return 0

@@ -159,9 +159,7 @@ class FileReader:
         return out
 
     def _select(self, f: LdsFile) -> None:
-        resp = self.channel.send(
-            CommandApdu(0x00, 0xA4, 0x02, 0x0C, f.fid.to_bytes(2, "big"))
-        )
+        resp = self.channel.send(CommandApdu(0x00, 0xA4, 0x02, 0x0C, f.fid.to_bytes(2, "big")))
         if resp.sw == SW_FILE_NOT_FOUND:
             raise FileNotFoundOnCardError(resp.sw, f"SELECT {f.name}")
         if resp.sw != SW_OK:

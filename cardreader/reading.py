@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cardreader.access import AccessReport, open_chip
 from cardreader.atr import parse_atr
 from cardreader.bac import BacKey
 from cardreader.channel import Counters, Transceiver
@@ -27,7 +28,6 @@ from cardreader.errors import (
 from cardreader.file_reader import FileReader, FileStats, ReadPolicy
 from cardreader.lds.com import parse_com
 from cardreader.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, READ_ORDER, LdsFile
-from cardreader.access import AccessReport, open_chip
 
 TEXT_GROUPS = (DG1, DG13)
 
@@ -136,7 +136,11 @@ def read_from_reader(
             policy = policy_for(conn.reader_name, conn.atr)
             try:
                 result = read_card(
-                    conn, key, policy=policy, skip_face=skip_face, on_progress=on_progress,
+                    conn,
+                    key,
+                    policy=policy,
+                    skip_face=skip_face,
+                    on_progress=on_progress,
                     on_text_ready=on_text_ready,
                 )
             except TransportError as exc:
@@ -180,7 +184,9 @@ def read_card(
             raise
         except FileNotFoundOnCardError:
             if f is not COM:
-                failures.append(FileFailure(f.name, "file_not_found", f"{f.name} is not on the chip"))
+                failures.append(
+                    FileFailure(f.name, "file_not_found", f"{f.name} is not on the chip")
+                )
             return
         except CardReaderError as exc:
             failures.append(FileFailure(f.name, exc.code, exc.message))

@@ -37,7 +37,9 @@ def vpcd_listening(host: str = "127.0.0.1", port: int = VPCD_PORT) -> bool:
 
 
 def _pcscd_binary() -> str:
-    found = shutil.which("pcscd") or ("/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None)
+    found = shutil.which("pcscd") or (
+        "/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None
+    )
     if found is None:
         raise TransportError("pcscd is not installed (apt-get install pcscd vsmartcard-vpcd)")
     return found
@@ -103,5 +105,3 @@ class PcscdStack:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-

@@ -12,6 +12,7 @@ answer take on a link of ``link_bps`` bits per second.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -95,10 +96,8 @@ class VirtualCard:
         self._stop.set()
         sock, self._sock = self._sock, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
@@ -140,7 +139,11 @@ class VirtualCard:
                 if size == 1:
                     code = payload[0]
                     if _TRACE:
-                        print(f"{time.monotonic():.3f} vpcd control {code} after {self.apdus} APDUs", file=sys.stderr, flush=True)
+                        print(
+                            f"{time.monotonic():.3f} vpcd control {code} after {self.apdus} APDUs",
+                            file=sys.stderr,
+                            flush=True,
+                        )
                     if code == _CTRL_ATR:
                         atr = self.chip.atr
                         sock.sendall(len(atr).to_bytes(2, "big") + atr)
@@ -164,7 +167,5 @@ class VirtualCard:
         finally:
             if self._sock is sock:
                 self._sock = None
-                try:
+                with contextlib.suppress(OSError):
                     sock.close()
-                except OSError:
-                    pass

@@ -7,6 +7,7 @@ The pcsc-lite "\\\\?PnP?\\Notification" pseudo reader reports readers being plug
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +81,9 @@ class CardMonitor:
             if present != self._present[name]:
                 self._present[name] = present
                 events.append(
-                    CardEvent("card_inserted", name, atr) if present else CardEvent("card_removed", name)
+                    CardEvent("card_inserted", name, atr)
+                    if present
+                    else CardEvent("card_removed", name)
                 )
         self._primed = True
         return events
@@ -109,10 +112,8 @@ class CardMonitor:
 
     def stop(self) -> None:
         self._stop.set()
-        try:
+        with contextlib.suppress(Exception):
             self._ctx.cancel()
-        except Exception:  # noqa: BLE001 - cancelling a finished wait is harmless
-            pass
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._thread = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,9 +75,7 @@ class PcscContext:
         states = self.wait_status({reader: scard.SCARD_STATE_UNAWARE}, timeout_ms=0)
         return bool(states[reader][0] & scard.SCARD_STATE_PRESENT)
 
-    def wait_status(
-        self, known: dict[str, int], timeout_ms: int
-    ) -> dict[str, tuple[int, bytes]]:
+    def wait_status(self, known: dict[str, int], timeout_ms: int) -> dict[str, tuple[int, bytes]]:
         """SCardGetStatusChange: waits until a state differs from ``known`` or the timeout.
 
         Returns reader -> (event state, ATR). A timeout returns the unchanged states.
@@ -150,7 +148,9 @@ class PcscConnection:
     def close(self, *, reset: bool = True) -> None:
         """Disconnect. By default the card is reset, which ends its secure-messaging session:
         the next reader (or another program) cannot ride on it, and starts from a clean chip."""
-        scard.SCardDisconnect(self.handle, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD)
+        scard.SCardDisconnect(
+            self.handle, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD
+        )
 
     def __enter__(self) -> PcscConnection:
         return self
@@ -210,7 +210,5 @@ def open_card(reader: str | None = None) -> Iterator[PcscConnection]:
         try:
             yield conn
         finally:
-            try:
+            with suppress(Exception):
                 conn.close()
-            except Exception:  # noqa: BLE001 - disconnecting a removed card may fail; ignore
-                pass

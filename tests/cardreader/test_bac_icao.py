@@ -155,9 +155,13 @@ def test_d4_tampered_response_mac_is_rejected() -> None:
 
 
 @pytest.mark.parametrize("kind", [CipherKind.DES3, CipherKind.AES128, CipherKind.AES256])
-@pytest.mark.parametrize("ins,data,le", [(0xA4, H("0101"), None), (0xB0, b"", 0xDF),
-                                         (0xB1, H("5403008000"), 200), (0xB0, b"", 65536)])
-def test_chip_and_reader_sides_agree(kind: CipherKind, ins: int, data: bytes, le: int | None) -> None:
+@pytest.mark.parametrize(
+    "ins,data,le",
+    [(0xA4, H("0101"), None), (0xB0, b"", 0xDF), (0xB1, H("5403008000"), 200), (0xB0, b"", 65536)],
+)
+def test_chip_and_reader_sides_agree(
+    kind: CipherKind, ins: int, data: bytes, le: int | None
+) -> None:
     key = bytes(range(kind.key_length))
     ssc = bytes(kind.block_size)
     reader = SecureMessaging(key, key[::-1], ssc, kind)

@@ -46,11 +46,18 @@ def test_cli_read_is_byte_identical_to_the_dump(
     out = tmp_path / "out"
     with inserted(chip_of(card, config)):
         proc = _cccd(
-            "read", "--reader", READER,
-            "--doc-number", card.document_number,
-            "--birth-date", card.date_of_birth,
-            "--expiry-date", card.date_of_expiry,
-            "--out", str(out), "--json",
+            "read",
+            "--reader",
+            READER,
+            "--doc-number",
+            card.document_number,
+            "--birth-date",
+            card.date_of_birth,
+            "--expiry-date",
+            card.date_of_expiry,
+            "--out",
+            str(out),
+            "--json",
         )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for f, raw in files_of(card).items():
@@ -74,9 +81,18 @@ def test_cli_wrong_key_is_a_clean_json_error(pcsc_stack: object, tmp_path: Path)
     card = fake_card()
     with inserted(chip_of(card)):
         proc = _cccd(
-            "read", "--reader", READER, "--doc-number", card.document_number,
-            "--birth-date", card.date_of_birth, "--expiry-date", "300101",
-            "--out", str(tmp_path / "x"), "--json",
+            "read",
+            "--reader",
+            READER,
+            "--doc-number",
+            card.document_number,
+            "--birth-date",
+            card.date_of_birth,
+            "--expiry-date",
+            "300101",
+            "--out",
+            str(tmp_path / "x"),
+            "--json",
         )
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["code"] == "authentication_failed"
@@ -85,8 +101,20 @@ def test_cli_wrong_key_is_a_clean_json_error(pcsc_stack: object, tmp_path: Path)
 
 
 def test_cli_no_card_is_a_clean_error(pcsc_stack: object, tmp_path: Path) -> None:
-    proc = _cccd("read", "--reader", READER, "--doc-number", "099012345", "--birth-date",
-                 "990517", "--expiry-date", "390517", "--out", str(tmp_path / "y"), "--json")
+    proc = _cccd(
+        "read",
+        "--reader",
+        READER,
+        "--doc-number",
+        "099012345",
+        "--birth-date",
+        "990517",
+        "--expiry-date",
+        "390517",
+        "--out",
+        str(tmp_path / "y"),
+        "--json",
+    )
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["code"] == "no_card"
 
@@ -118,9 +146,12 @@ def test_removed_at_every_apdu_index_then_the_next_card_reads(pcsc_stack: object
 
 def test_removed_in_the_middle_of_the_face(pcsc_stack: object) -> None:
     card = fake_card()
-    with inserted(chip_of(card), remove_after=40), open_card(READER) as conn:
-        with pytest.raises(CardRemovedError):
-            read_card(conn, key_of(card))
+    with (
+        inserted(chip_of(card), remove_after=40),
+        open_card(READER) as conn,
+        pytest.raises(CardRemovedError),
+    ):
+        read_card(conn, key_of(card))
     with inserted(chip_of(card)), open_card(READER) as conn:
         assert read_card(conn, key_of(card)).files[DG2] == files_of(card)[DG2]
 

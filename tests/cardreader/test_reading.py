@@ -20,7 +20,9 @@ BAC_APDUS = 3  # SELECT application, GET CHALLENGE, EXTERNAL AUTHENTICATE
 
 
 def minimum_apdus(files: dict[LdsFile, bytes], chunk: int) -> int:
-    return BAC_APDUS + sum(math.ceil(len(b) / chunk) for f, b in files.items() if f is not CARD_ACCESS)
+    return BAC_APDUS + sum(
+        math.ceil(len(b) / chunk) for f, b in files.items() if f is not CARD_ACCESS
+    )
 
 
 @pytest.mark.parametrize(
@@ -54,11 +56,13 @@ def test_full_read_is_byte_identical_and_near_minimal(
 def test_policy_is_remembered_for_the_next_card() -> None:
     card = fake_card()
     policy = ReadPolicy()
-    first = read_card(EmulatorTransport(chip_of(card, ChipConfig(max_le=0xDF))), key_of(card),
-                      policy=policy)
+    first = read_card(
+        EmulatorTransport(chip_of(card, ChipConfig(max_le=0xDF))), key_of(card), policy=policy
+    )
     assert policy.short_chunk == 0xDF
-    second = read_card(EmulatorTransport(chip_of(card, ChipConfig(max_le=0xDF))), key_of(card),
-                       policy=policy)
+    second = read_card(
+        EmulatorTransport(chip_of(card, ChipConfig(max_le=0xDF))), key_of(card), policy=policy
+    )
     assert second.apdus == first.apdus - 1  # no 6700 round trip the second time
 
 
@@ -75,8 +79,12 @@ def test_text_ready_fires_before_the_face_is_read() -> None:
         seen.append("TEXT")
         text_files.update(files)
 
-    result = read_card(EmulatorTransport(chip_of(card)), key_of(card), on_progress=progress,
-                       on_text_ready=text_ready)
+    result = read_card(
+        EmulatorTransport(chip_of(card)),
+        key_of(card),
+        on_progress=progress,
+        on_text_ready=text_ready,
+    )
     assert seen.index("TEXT") < seen.index("dg2")
     assert seen[: seen.index("TEXT")] == ["com", "sod", "dg1", "dg13"]
     assert DG1 in text_files and DG13 in text_files and DG2 not in text_files
