@@ -260,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (1, already printed as JSON)
+        return exc.code if isinstance(exc.code, int) else 1
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

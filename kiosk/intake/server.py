@@ -102,6 +102,19 @@ class _HTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
     app: IntakeServer
 
+    def server_activate(self) -> None:
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().server_activate()
+
+    def close_open_connections(self) -> None:
+        """Keep-alive connections outlive ``shutdown()``; a stopped server must drop them."""
+        with self.connections_lock:
+            conns = list(self.open_connections)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -110,6 +123,17 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _HTTPServer
     server_version = "cccd-kiosk-intake/1"
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.open_connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.open_connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
         # No access log: paths and headers carry nothing personal, but bodies might, and a
@@ -363,11 +387,14 @@ class IntakeServer:
         self._httpd.server_close()
 
     def stop(self) -> None:
-        """Stop a server started with :meth:`start`."""
+        """Stop a server started with :meth:`start`, dropping open keep-alive connections."""
+        if self._thread is None:
+            return
         self._httpd.shutdown()
         self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._httpd.close_open_connections()
+        self._thread.join(timeout=5)
+        self._thread = None
 
     def __enter__(self) -> IntakeServer:
         return self.start()
