@@ -70,6 +70,11 @@ def _parse_vn(text: str) -> date | None:
         return None
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that timed out and went away is expected in fault tests: stay quiet."""
+
+
 class FakeBhytGateway:
     """Run with ``with FakeBhytGateway() as gw: ... gw.url ...``."""
 
@@ -96,7 +101,7 @@ class FakeBhytGateway:
         self.lookup_requests = 0
         self.last_receptionist: tuple[str, str] | None = None
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server = _QuietServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -111,7 +116,8 @@ class FakeBhytGateway:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread is not None:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
