@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError
+from cardreader.lds.der import names_file
 from cardreader.lds.security_infos import (
     PaceDomainParameterInfo,
     PaceInfo,
@@ -35,6 +36,7 @@ class CardAccess:
         return tuple(i for i in self.security_infos if isinstance(i, PaceDomainParameterInfo))
 
 
+@names_file("EF.CardAccess")
 def parse_card_access(raw: bytes) -> CardAccess:
     if len(raw) > MAX_CARD_ACCESS_BYTES:
         raise LimitExceededError(

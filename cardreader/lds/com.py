@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError, ParseError
 from cardreader.lds import files
+from cardreader.lds.der import names_file
 from cardreader.lds.files import LdsFile
 from cardreader.lds.mrz import is_digits
 from cardreader.lds.tlv import Tlv, encode, parse_single
@@ -60,6 +61,7 @@ def _digits(tlv: Tlv, length: int, what: str) -> str:
     return text
 
 
+@names_file("EF.COM")
 def parse_com(raw: bytes) -> EfCom:
     """Parse EF.COM. ParseError names the structure that failed."""
     if len(raw) > MAX_COM_BYTES:

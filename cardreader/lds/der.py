@@ -7,8 +7,15 @@ INTEGER, OBJECT IDENTIFIER and the character-string types, decoded from the valu
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 from cardreader.errors import LimitExceededError, ParseError
 from cardreader.lds.tlv import Tlv, encode
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 TAG_INTEGER = 0x02
 TAG_BIT_STRING = 0x03
@@ -146,3 +153,25 @@ def set_of(*items: bytes, sort: bool = True) -> bytes:
     """A SET OF TLV; DER orders the encoded items (X.690 11.6) unless ``sort`` is False."""
     parts = sorted(items) if sort else list(items)
     return encode(TAG_SET, b"".join(parts))
+
+
+def names_file(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorate a parser so every ParseError it raises starts with ``what`` ("DG13: ...").
+
+    Errors from the generic TLV layer ("TLV: tag 6D declares 300 bytes...") then also say
+    which file they came from. The error's type (ParseError or LimitExceededError) is kept.
+    """
+
+    def decorate(parser: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(parser)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return parser(*args, **kwargs)
+            except ParseError as exc:
+                if exc.message.startswith(what):
+                    raise
+                raise type(exc)(f"{what}: {exc.message}") from None
+
+        return wrapper
+
+    return decorate

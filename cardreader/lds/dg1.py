@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cardreader.errors import LimitExceededError, ParseError
+from cardreader.lds.der import names_file
 from cardreader.lds.mrz import Td1Mrz, parse_td1
 from cardreader.lds.tlv import encode, parse_single
 
@@ -24,6 +25,7 @@ class Dg1:
     raw: bytes
 
 
+@names_file("DG1")
 def parse_dg1(raw: bytes, *, today: date | None = None) -> Dg1:
     if len(raw) > MAX_DG1_BYTES:
         raise LimitExceededError(f"DG1: {len(raw)} bytes, above the cap of {MAX_DG1_BYTES}")

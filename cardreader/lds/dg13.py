@@ -47,6 +47,7 @@ from cardreader.lds.der import (
     encode_integer,
     encode_oid,
     encode_utf8,
+    names_file,
     sequence,
 )
 from cardreader.lds.mrz import is_digits
@@ -175,6 +176,7 @@ def _records(content: list[Tlv]) -> tuple[int | None, str | None, list[Tlv]]:
     return version, oid, records
 
 
+@names_file("DG13")
 def parse_dg13(raw: bytes) -> Dg13:
     """Parse DG13. Structure errors raise ParseError; odd values go to ``unknown``."""
     if len(raw) > MAX_DG13_BYTES:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cardreader.errors import LimitExceededError, ParseError
+from cardreader.lds.der import names_file
 from cardreader.lds.security_infos import (
     ActiveAuthenticationInfo,
     ChipAuthenticationInfo,
@@ -50,6 +51,7 @@ class Dg14:
         return tuple(i for i in self.security_infos if isinstance(i, PaceInfo))
 
 
+@names_file("DG14")
 def parse_dg14(raw: bytes) -> Dg14:
     if len(raw) > MAX_DG14_BYTES:
         raise LimitExceededError(f"DG14: {len(raw)} bytes, above the cap of {MAX_DG14_BYTES}")

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from cardreader.errors import LimitExceededError, ParseError
+from cardreader.lds.der import names_file
 from cardreader.lds.security_infos import spki_algorithm
 from cardreader.lds.tlv import encode, parse_single
 
@@ -36,6 +37,7 @@ class Dg15:
             return None
 
 
+@names_file("DG15")
 def parse_dg15(raw: bytes) -> Dg15:
     if len(raw) > MAX_DG15_BYTES:
         raise LimitExceededError(f"DG15: {len(raw)} bytes, above the cap of {MAX_DG15_BYTES}")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from cardreader.errors import LimitExceededError, ParseError
-from cardreader.lds.der import TAG_INTEGER, decode_small_int
+from cardreader.lds.der import TAG_INTEGER, decode_small_int, names_file
 from cardreader.lds.tlv import Tlv, encode, parse_single
 
 TAG_DG2 = 0x75
@@ -159,6 +159,7 @@ def _bdb(bit: Tlv, index: int) -> bytes:
     raise ParseError(f"DG2 face {index}: biometric data block (5F2E) missing")
 
 
+@names_file("DG2")
 def parse_dg2(raw: bytes) -> Dg2:
     """Parse DG2 into its face images (not decoded: see :func:`decode_face`)."""
     if len(raw) > MAX_DG2_BYTES:
