@@ -60,6 +60,8 @@ MAX_RECORDS = 64
 MAX_VALUE_CHARS = 1024
 MAX_VALUES_PER_RECORD = 8
 MAX_NESTING = 4
+MAX_OPAQUE_BYTES = 256
+_LINE_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 
 NO_EXPIRY_TEXTS = ("không thời hạn", "vô thời hạn", "không xác định thời hạn")
 _DATE_FULL = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", re.ASCII)
@@ -137,23 +139,34 @@ def _is_partial_date(text: str) -> bool:
     return m.group(1) is None or 1 <= int(m.group(1)) <= 12
 
 
-def _flatten(tlv: Tlv, out: list[str], depth: int, what: str) -> None:
-    if len(out) > MAX_VALUES_PER_RECORD:
+def _flatten(tlv: Tlv, out: list[str], depth: int, what: str) -> bool:
+    """Append the strings under ``tlv`` to ``out``; True if a non-string value was met.
+
+    A value of another type (INTEGER, OCTET STRING...) is kept as "#<tag>:<hex>" so it can be
+    shown in ``unknown``, and the record is then never mapped to a named field.
+    """
+    if len(out) >= MAX_VALUES_PER_RECORD:
         raise LimitExceededError(f"{what}: more than {MAX_VALUES_PER_RECORD} values")
     if tlv.tag in STRING_TAGS:
-        text = unicodedata.normalize("NFC", decode_string(tlv, what)).strip()
+        text = decode_string(tlv, what).replace("\r\n", " ").translate(_LINE_BREAKS)
+        text = unicodedata.normalize("NFC", text).strip()
         if len(text) > MAX_VALUE_CHARS:
             raise LimitExceededError(f"{what}: value of {len(text)} characters")
         if any(unicodedata.category(c) == "Cc" for c in text):
             raise ParseError(f"{what}: value holds control characters")
         out.append(text)
-    elif tlv.tag in (TAG_SEQUENCE, TAG_SET):
+        return False
+    if tlv.tag in (TAG_SEQUENCE, TAG_SET):
         if depth >= MAX_NESTING:
             raise LimitExceededError(f"{what}: values nested deeper than {MAX_NESTING}")
+        opaque = False
         for child in tlv.children(depth=4 + depth):
-            _flatten(child, out, depth + 1, what)
-    else:
-        raise ParseError(f"{what}: value has tag {tlv.tag:X}, expected a string or SEQUENCE")
+            opaque |= _flatten(child, out, depth + 1, what)
+        return opaque
+    if len(tlv.value) > MAX_OPAQUE_BYTES:
+        raise LimitExceededError(f"{what}: non-string value of {len(tlv.value)} bytes")
+    out.append(f"#{tlv.tag:X}:{tlv.value.hex().upper()}")
+    return True
 
 
 def _records(content: list[Tlv]) -> tuple[int | None, str | None, list[Tlv]]:
@@ -195,6 +208,7 @@ def parse_dg13(raw: bytes) -> Dg13:
     version, oid, records = _records(content)
 
     values: dict[int, list[tuple[str, ...]]] = {}
+    opaque_values: dict[int, tuple[str, ...]] = {}
     for i, record in enumerate(records, 1):
         if record.tag != TAG_SEQUENCE:
             raise ParseError(f"DG13 record {i}: tag {record.tag:X}, expected SEQUENCE (30)")
@@ -203,18 +217,24 @@ def parse_dg13(raw: bytes) -> Dg13:
             raise ParseError(f"DG13 record {i}: empty")
         number = decode_small_int(parts[0], f"DG13 record {i} field number", lo=0, hi=255)
         texts: list[str] = []
+        opaque = False
         for part in parts[1:]:
-            _flatten(part, texts, 0, f"DG13 field {number}")
-        values.setdefault(number, []).append(tuple(texts))
+            opaque |= _flatten(part, texts, 0, f"DG13 field {number}")
+        if opaque:
+            opaque_values[number] = opaque_values.get(number, ()) + tuple(texts)
+        else:
+            values.setdefault(number, []).append(tuple(texts))
 
     personal, unknown = _interpret(values)
+    for number, opaque_texts in opaque_values.items():
+        unknown[number] = unknown.get(number, ()) + opaque_texts
     return Dg13(
         personal=personal,
         unknown=unknown,
         raw=bytes(raw),
         version=version,
         charset_oid=oid,
-        field_numbers=tuple(sorted(values)),
+        field_numbers=tuple(sorted({*values, *opaque_values})),
     )
 
 
