@@ -112,7 +112,7 @@ def load_config(
             raise ConfigError(f"config {source}: file too large")
         try:
             doc = tomllib.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
             raise ConfigError(f"config {source}: not valid TOML ({exc})") from exc
     data_dir_env = environ.get(ENV_DATA_DIR)
     return _build(doc, data_dir=Path(data_dir_env) if data_dir_env else None, source=source)

@@ -211,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, {"faults": app.faults.snapshot()})
             else:
                 self._error(404, "not_found", "no such resource")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             self._error(400, "bad_request", f"malformed request: {type(exc).__name__}")
 
     def _verify(self, body: bytes, public_key: bytes | None) -> tuple[str, bytes] | None:

@@ -123,7 +123,7 @@ class KeySet:
             raise KeyMaterialError("key set: document too large")
         try:
             doc: Any = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise KeyMaterialError("key set: not valid JSON") from exc
         if not isinstance(doc, dict) or doc.get("format") != KEYSET_FORMAT:
             raise KeyMaterialError(f"key set: not a {KEYSET_FORMAT} document")

@@ -364,7 +364,7 @@ class Outbox:
             plaintext = json.dumps(
                 payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
             ).encode("utf-8")
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidSubmissionError(
                 f"payload is not JSON-serialisable ({type(exc).__name__})"
             ) from None

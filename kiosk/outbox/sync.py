@@ -115,7 +115,7 @@ def _server_error_code(response: httpx.Response) -> str:
     """
     try:
         doc = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     if isinstance(doc, dict) and isinstance(doc.get("error"), dict):
         code = doc["error"].get("code")
@@ -215,7 +215,12 @@ class SyncWorker:
             if not items:
                 return SyncReport()
             abort = threading.Event()
-            attempts = list(self._pool.map(lambda it: self._send(it, abort), items))
+            try:
+                attempts = list(self._pool.map(lambda it: self._send(it, abort), items))
+            except BaseException:
+                # Never leave claimed rows in "sending" while this process lives on.
+                self.outbox.complete([Released(it.id) for it in items])
+                raise
             report = self._record(items, attempts, batch_full=len(items) >= self.batch_size)
         for listener in list(self._listeners):
             with contextlib.suppress(Exception):  # observers must not break delivery
@@ -225,6 +230,12 @@ class SyncWorker:
     def _send(self, item: ClaimedItem, abort: threading.Event) -> _Attempt | None:
         if abort.is_set():
             return None  # the server is unreachable: do not count an attempt
+        try:
+            return self._attempt(item, abort)
+        except Exception as exc:  # a bug or a hostile answer must not wedge the queue
+            return _Attempt(item, "transient", "internal:" + type(exc).__name__.lower())
+
+    def _attempt(self, item: ClaimedItem, abort: threading.Event) -> _Attempt:
         body = submission_body(item)
         request = self._client.build_request(
             "POST", self.url, content=body, headers={"Content-Type": "application/json"}
@@ -252,12 +263,10 @@ class SyncWorker:
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self._clock())
         if 200 <= status < 300:
             receipt = ""
-            try:
+            with contextlib.suppress(ValueError, RecursionError):
                 doc = response.json()
                 if isinstance(doc, dict) and isinstance(doc.get("receipt"), str):
                     receipt = doc["receipt"]
-            except ValueError:
-                pass
             if RECEIPT_RE.match(receipt):
                 return _Attempt(item, "delivered", receipt=receipt, retry_after=retry_after)
             return _Attempt(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import ssl
@@ -16,8 +17,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kiosk.device_key import DeviceKey, DeviceKeyError, SignatureError, verify_request
+from kiosk.device_key import (
+    DeviceKey,
+    DeviceKeyError,
+    SignatureError,
+    public_key_from_b64,
+    read_signature_headers,
+    verify_request,
+)
 from kiosk.intake import IntakeServer, SqliteIntakeDB
 from kiosk.intake.db import make_receipt
 from kiosk.intake.server import MAX_BODY_BYTES
@@ -344,3 +354,45 @@ def test_kiosk_intake_reports_start_errors_as_json(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert json.loads(r.stderr)["error"]["code"] == "intake_start"
     assert "Traceback" not in r.stderr
+
+
+# --- fuzzing: hostile requests get a 4xx, never a crash or a dropped connection -----------
+
+_text = st.text(max_size=120)
+
+
+@given(st.dictionaries(st.sampled_from(["X-Kiosk-Device", "X-Kiosk-Timestamp",
+                                        "X-Kiosk-Signature"]), _text))
+def test_fuzz_signature_headers(headers: dict[str, str]) -> None:
+    try:
+        device, ts, sig = read_signature_headers(headers)
+    except SignatureError:
+        return
+    assert len(sig) == 64 and ts >= 0 and device
+
+
+@given(_text)
+def test_fuzz_public_key(text: str) -> None:
+    with contextlib.suppress(SignatureError):
+        assert len(public_key_from_b64(text)) == 32
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=300),
+                      st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                                   lambda c: st.lists(c, max_size=3)
+                                   | st.dictionaries(st.text(max_size=8), c, max_size=3),
+                                   max_leaves=12).map(lambda v: json.dumps(v).encode())))
+def test_fuzz_signed_bodies_get_4xx_or_a_receipt(server: IntakeServer, device: DeviceKey,
+                                                 body: bytes) -> None:
+    import uuid
+
+    r = post(server, device, body, idem=str(uuid.uuid4()))
+    assert r.status_code in (201, 400, 422), r.status_code
+    assert "error" in r.json() or "receipt" in r.json()
+
+
+def test_regression_deeply_nested_body_is_400(server: IntakeServer, device: DeviceKey) -> None:
+    r = post(server, device, b"[" * 100000)
+    assert r.status_code == 400

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
 
 import keyring
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 
 from kiosk.outbox import KeyMaterialError, KeySet
@@ -160,3 +163,33 @@ def test_current_key_cannot_be_retired() -> None:
     ks = KeySet.generate()
     with pytest.raises(KeyMaterialError):
         ks.without({ks.current_id})
+
+
+# --- fuzzing: a damaged key document only ever raises KeyMaterialError -------------------
+
+_VALID_JSON = KeySet.generate().to_json().encode()
+
+
+@given(st.binary(max_size=4096))
+def test_fuzz_random_bytes(data: bytes) -> None:
+    with contextlib.suppress(KeyMaterialError):
+        KeySet.from_json(data)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(_VALID_JSON) - 1), st.integers(0, 255)),
+                min_size=1, max_size=8))
+def test_fuzz_mutated_keyset(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(_VALID_JSON)
+    for pos, value in flips:
+        data[pos] = value
+    try:
+        ks = KeySet.from_json(bytes(data))
+    except KeyMaterialError:
+        return
+    assert ks.current_id in ks.data_keys  # whatever parsed is still a coherent key set
+
+
+def test_regression_deeply_nested_json_is_a_key_material_error() -> None:
+    with pytest.raises(KeyMaterialError):
+        KeySet.from_json("[" * 60000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.audit import AuditLog
 from kiosk.device_key import DeviceKey
@@ -301,5 +304,39 @@ def test_requests_are_signed_and_carry_the_idempotency_key(kiosk: Kiosk) -> None
     verify_request(key.public_key_raw, device_id=device_id, method="POST",
                    target="/base/v1/submissions", timestamp=ts, signature=sig,
                    body=req.content, idempotency_key=item.idempotency_key)
+    worker.close()
+    outbox.close()
+
+
+# --- fuzzing: hostile or broken answers never wedge the queue -----------------------------
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=st.integers(100, 599), body=st.binary(max_size=200),
+       retry_after=st.one_of(st.none(), st.text(max_size=30)))
+def test_fuzz_any_answer_leaves_the_row_queued_sent_or_dead(
+    tmp_path_factory: pytest.TempPathFactory, status: int, body: bytes,
+    retry_after: str | None
+) -> None:
+    headers = {}
+    if retry_after is not None and retry_after.isprintable() and retry_after.isascii():
+        headers["Retry-After"] = retry_after
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body, headers=headers)
+
+    k = Kiosk(tmp_path_factory.mktemp("fuzz"))
+    outbox = k.outbox(dead_after=1)
+    outbox.enqueue("test.item", fake_payload(1), citizen_ref=ref_for(1))
+    worker = worker_for(k, outbox, "http://intake.test", transport=httpx.MockTransport(handler))
+    report = worker.run_once()
+    st_ = outbox.status()
+    assert st_.sending == 0
+    assert report.attempted == 1
+    permanent = 400 <= status < 500 and status not in (401, 403, 408, 409, 425, 429)
+    assert st_.dead == (1 if permanent else 0)
+    if st_.last_error is not None:  # only our own short codes, never the server's text
+        assert re.fullmatch(r"(http_\d{3}(:[a-z0-9_]+)?|network:[a-z]+|timeout|internal:[a-z]+)",
+                            st_.last_error), st_.last_error
     worker.close()
     outbox.close()
