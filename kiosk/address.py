@@ -170,6 +170,10 @@ def _as_province(text: str) -> AdminUnit | None:
     unit = _parse_component(text)
     if unit is not None and unit.kind in PROVINCE_KINDS:
         known = _PROVINCE_BY_FOLD.get(_fold(unit.name))
+        if known is None and unit.kind == "Thành phố":
+            return None  # a provincial city ("Thành phố Vinh"): district level, not province
+        if known is not None and unit.kind == "Thành phố" and known not in MUNICIPALITIES:
+            return None  # "Thành phố Thái Nguyên" is the city, "Tỉnh Thái Nguyên" the province
         return AdminUnit(unit.kind, known or unit.name)
     known = _PROVINCE_BY_FOLD.get(_fold(text))
     if known is None:

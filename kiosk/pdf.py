@@ -11,8 +11,11 @@ No personal data goes into the document's metadata (title = the form's title onl
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -182,3 +185,15 @@ def _signatures(pdf: FPDF, signatures: tuple[object, ...]) -> None:
                 column, 4, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT
             )
         pdf.set_y(top + 32)
+
+
+def pdf_attachment(form: FilledForm, *, place: str = "") -> dict[str, Any]:
+    """The rendered form as a submission attachment (JSON-safe, with its SHA-256)."""
+    data = render_pdf(form, place=place)
+    return {
+        "name": f"{form.procedure.id}.pdf",
+        "media_type": "application/pdf",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "data_base64": base64.b64encode(data).decode("ascii"),
+    }

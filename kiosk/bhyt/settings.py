@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.bhyt.errors import BhytConfigError
@@ -32,6 +32,13 @@ _KEYS = {
     "base_url", "username", "password", "clinic_code", "clinic_name", "receptionist_name",
     "receptionist_id", "timeout_s", "tickets_path", "timezone", "token_path", "lookup_path",
 }  # fmt: skip
+
+
+class _HasSections(Protocol):
+    @property
+    def sections(self) -> Mapping[str, Any]: ...
+    @property
+    def data_dir(self) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,11 @@ class BhytSettings:
 
     def __repr__(self) -> str:
         return f"BhytSettings(base_url={self.base_url!r}, clinic_code={self.clinic_code!r})"
+
+    @classmethod
+    def from_config(cls, config: _HasSections) -> BhytSettings:
+        """From a loaded ``kiosk.config.KioskConfig`` (its raw ``sections`` and ``data_dir``)."""
+        return cls.from_sections(config.sections, data_dir=config.data_dir)
 
     @classmethod
     def from_sections(

@@ -89,8 +89,16 @@ class FilledForm:
     def values(self) -> dict[str, Any]:
         return {f.id: _plain(f.value) for f in self.fields}
 
-    def to_submission(self, *, submitted_at: datetime | None = None) -> tuple[str, dict[str, Any]]:
-        """``(kind, payload)`` for ``Outbox.enqueue``; refuses a form with errors."""
+    def to_submission(
+        self,
+        *,
+        submitted_at: datetime | None = None,
+        attachments: Sequence[Mapping[str, Any]] = (),
+    ) -> tuple[str, dict[str, Any]]:
+        """``(kind, payload)`` for ``Outbox.enqueue``; refuses a form with errors.
+
+        ``attachments`` are JSON objects such as :func:`kiosk.pdf.pdf_attachment` returns.
+        """
         if not self.is_valid:
             raise FormInvalidError(tuple(self.errors))
         payload: dict[str, Any] = {
@@ -105,6 +113,8 @@ class FilledForm:
             payload["submitted_at"] = submitted_at.isoformat()
         if self.conflicts:
             payload["qr_chip_conflicts"] = list(self.conflicts)
+        if attachments:
+            payload["attachments"] = [dict(a) for a in attachments]
         return self.procedure.kind, payload
 
 

@@ -92,6 +92,18 @@ CORPUS = [
         Layout.THREE_LEVEL,
     ),
     (
+        "Số 7, Phường Hưng Bình, Thành phố Vinh",  # provincial city, province left out
+        "Số 7", "Phường Hưng Bình", "Thành phố Vinh", None, Layout.THREE_LEVEL,
+    ),
+    (
+        "Tổ 1, Phường Quang Trung, Thành phố Thái Nguyên",  # the city, not the province
+        "Tổ 1", "Phường Quang Trung", "Thành phố Thái Nguyên", None, Layout.THREE_LEVEL,
+    ),
+    (
+        "Phường Phú Hội, Thành phố Huế, Tỉnh Thừa Thiên Huế",  # before Huế became a province
+        "", "Phường Phú Hội", "Thành phố Huế", "Tỉnh Thừa Thiên Huế", Layout.THREE_LEVEL,
+    ),
+    (
         "Thanh Hoá",  # only the province, old tone-mark placement
         "", None, None, "Tỉnh Thanh Hóa", Layout.UNKNOWN,
     ),

@@ -212,3 +212,19 @@ def test_settings_resolve_tickets_path_and_hide_secrets(tmp_path: Path) -> None:
     assert "secret" not in repr(settings)
     with pytest.raises(BhytConfigError, match="missing"):
         BhytSettings.from_sections({})
+
+
+def test_settings_from_the_kiosk_config_file(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(
+        f'data_dir = "{tmp_path}"\n[bhyt]\nbase_url = "http://127.0.0.1:8766"\n'
+        'username = "demo"\npassword = "demo"\nclinic_code = "01013"\n'
+        'clinic_name = "Phòng khám Thử"\ntickets_path = "q/tickets.sqlite3"\n',
+        encoding="utf-8",
+    )
+    settings = BhytSettings.from_config(load_config(toml, env={}))
+    assert settings.clinic_code == "01013"
+    assert settings.tickets_path == tmp_path / "q" / "tickets.sqlite3"
+    assert settings.receptionist is None

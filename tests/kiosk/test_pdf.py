@@ -3,7 +3,10 @@ embedded, no personal data in the metadata."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import json
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -12,7 +15,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from kiosk.pdf import PdfRenderError, render_pdf
+from kiosk.pdf import PdfRenderError, pdf_attachment, render_pdf
 from kiosk.procedures import fill_form, load_procedures
 from kiosk.record import CitizenRecord
 from tests.kiosk.fake_citizens import THU_ID, THU_NAME, chip_citizen
@@ -92,3 +95,19 @@ def test_missing_font_is_a_typed_error(tmp_path: Path) -> None:
     form = fill_form(load_procedures()["ct01"], CitizenRecord(), {}, today=TODAY)
     with pytest.raises(PdfRenderError, match="font"):
         render_pdf(form, fonts_dir=tmp_path)
+
+
+def test_pdf_attachment_in_the_submission() -> None:
+    record = CitizenRecord.from_chip(chip_citizen(), verified=True)
+    answers = {"phone": "0912345678", "procedure_name": "Cấp bản sao trích lục",
+               "request": "Đề nghị cấp 02 bản sao trích lục khai sinh"}  # fmt: skip
+    form = fill_form(load_procedures()["generic_request"], record, answers, context=CONTEXT,
+                     today=TODAY)  # fmt: skip
+    attachment = pdf_attachment(form, place="Hà Nội")
+    data = base64.b64decode(attachment["data_base64"])
+    assert attachment["sha256"] == hashlib.sha256(data).hexdigest()
+    assert attachment["size"] == len(data) and attachment["media_type"] == "application/pdf"
+    assert "ĐƠN ĐỀ NGHỊ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in _text(data)
+    _, payload = form.to_submission(attachments=[attachment])
+    assert payload["attachments"][0]["name"] == "generic_request.pdf"
+    json.dumps(payload)  # the outbox stores JSON
