@@ -168,8 +168,9 @@ def _century_from_id(id_number: str | None) -> int | None:
 def resolve_birth_date(raw: str, *, today: date, id_number: str | None = None) -> date | None:
     """A YYMMDD birth date with its century resolved, or None if it is not a valid date.
 
-    The century comes from the CCCD number when there is one and it agrees with the two-digit
-    year; otherwise a birth date is taken to be the latest one not in the future.
+    The century comes from the CCCD number when there is one, it agrees with the two-digit
+    year and the result is not in the future; otherwise a birth date is taken to be the latest
+    one not in the future.
     """
     parts = _parse_yymmdd(raw)
     if parts is None:
@@ -177,7 +178,9 @@ def resolve_birth_date(raw: str, *, today: date, id_number: str | None = None) -
     yy, mm, dd = parts
     century = _century_from_id(id_number)
     if century is not None and id_number is not None and id_number[4:6] == raw[0:2]:
-        return _safe_date(century + yy, mm, dd)
+        from_id = _safe_date(century + yy, mm, dd)
+        if from_id is not None and from_id <= today:
+            return from_id
     candidate = _safe_date(2000 + yy, mm, dd)
     if candidate is not None and candidate <= today:
         return candidate

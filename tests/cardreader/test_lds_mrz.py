@@ -158,6 +158,11 @@ def test_birth_century_from_id_number() -> None:
     assert m.date_of_birth == date(1905, 1, 2)
 
 
+def test_birth_century_from_id_number_is_never_future() -> None:
+    # 4th digit 4 claims the 2100s: impossible today, so the ordinary rule applies.
+    assert resolve_birth_date("050102", today=TODAY, id_number="001405012345") == date(2005, 1, 2)
+
+
 def test_birth_century_without_id_is_never_future() -> None:
     assert resolve_birth_date("300101", today=TODAY) == date(1930, 1, 1)
     assert resolve_birth_date("200101", today=TODAY) == date(2020, 1, 1)
