@@ -125,6 +125,7 @@ class PcscConnection:
         if hresult != s.SCARD_S_SUCCESS:
             raise _error(hresult, f"connecting to the card on {reader!r}")
         self._pci = s.SCARD_PCI_T1 if self.protocol == s.SCARD_PROTOCOL_T1 else s.SCARD_PCI_T0
+        self.lost = False  # set when the card stopped answering
         self.atr = self._status_atr()
 
     def _status_atr(self) -> bytes:
@@ -136,8 +137,10 @@ class PcscConnection:
     def transmit(self, apdu: bytes) -> bytes:
         hresult, response = scard.SCardTransmit(self.handle, self._pci, list(apdu))
         if hresult != scard.SCARD_S_SUCCESS:
+            self.lost = True
             raise _error(hresult, "sending a command to the card")
         if len(response) < 2:
+            self.lost = True
             # Some drivers (vpcd among them) report success with no bytes when the card left
             # the field mid-command; there is no status word, so the exchange is lost.
             raise CardRemovedError(
@@ -148,6 +151,9 @@ class PcscConnection:
     def close(self, *, reset: bool = True) -> None:
         """Disconnect. By default the card is reset, which ends its secure-messaging session:
         the next reader (or another program) cannot ride on it, and starts from a clean chip."""
+        # A card that left (or stopped answering) is not reset: resetting a card that is gone
+        # makes some drivers (vpcd among them) miss the next insertion.
+        reset = reset and not self.lost
         scard.SCardDisconnect(
             self.handle, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD
         )
