@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 
 import httpx
 
+from kiosk.audit import OUTBOX_OPERATOR, AuditLog
 from kiosk.config import ConfigError, KioskConfig, load_config
 from kiosk.device_key import DeviceKey, DeviceKeyError
 from kiosk.outbox.crypto import default_key_provider, retire_unused, rotate
@@ -68,6 +69,13 @@ def _emit(doc: dict[str, Any], as_json: bool, human: str) -> None:
 def _open_outbox(cfg: KioskConfig, *, recover: bool = False) -> Outbox:
     provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
     return Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after, recover=recover)
+
+
+def _audit_operator(cfg: KioskConfig, action: str, **fields: object) -> None:
+    """Operator actions on the outbox go to the audit log (counts only)."""
+    provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
+    with AuditLog(cfg.audit_log_path, provider.load().hmac_key) as log:
+        log.record(OUTBOX_OPERATOR, action=action, **fields)
 
 
 def _age(seconds: float | None) -> str:
@@ -113,6 +121,7 @@ def _cmd_status(args: argparse.Namespace, cfg: KioskConfig) -> int:
 def _cmd_retry_dead(args: argparse.Namespace, cfg: KioskConfig) -> int:
     with _open_outbox(cfg) as outbox:
         n = outbox.retry_dead()
+    _audit_operator(cfg, "retry_dead", count=n)
     _emit({"requeued": n}, args.json, f"Đã đưa lại vào hàng đợi / requeued: {n}")
     return 0
 
@@ -136,6 +145,7 @@ def _cmd_purge(args: argparse.Namespace, cfg: KioskConfig) -> int:
     cutoff = parse_cutoff(args.sent_before)
     with _open_outbox(cfg) as outbox:
         n = outbox.purge(cutoff)
+    _audit_operator(cfg, "purge", count=n)
     _emit({"purged": n, "sent_before": cutoff.isoformat()}, args.json,
           f"Đã xoá hồ sơ đã gửi / purged sent: {n}")
     return 0
@@ -179,6 +189,8 @@ def _cmd_rotate_key(args: argparse.Namespace, cfg: KioskConfig) -> int:
     with _open_outbox(cfg) as outbox:
         rewrapped = outbox.rewrap()
         retired = retire_unused(provider, outbox.key_ids_in_use()) if args.retire else []
+    _audit_operator(cfg, "rotate_key", key_id=keyset.current_id, rewrapped=rewrapped,
+                    retired=len(retired))
     doc = {"current_key": keyset.current_id, "rewrapped": rewrapped, "retired": retired,
            "key_store": provider.description}
     _emit(doc, args.json,

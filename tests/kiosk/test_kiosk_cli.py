@@ -142,6 +142,12 @@ def test_status_retry_dead_and_purge(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and doc["purged"] == 1
     code, doc = run(capsys, "--config", str(cfg_path), "outbox", "status", "--json")
     assert doc["counts"] == {"queued": 2, "sending": 0, "sent": 0, "dead": 0}
+    events = [json.loads(x) for x in cfg.audit_log_path.read_text().splitlines()]
+    assert [(e["event"], e["action"], e["count"]) for e in events] == [
+        ("outbox.operator", "retry_dead", 1),
+        ("outbox.operator", "purge", 0),
+        ("outbox.operator", "purge", 1),
+    ]
 
 
 def test_cutoff_parsing() -> None:

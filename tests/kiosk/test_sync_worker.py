@@ -340,3 +340,27 @@ def test_fuzz_any_answer_leaves_the_row_queued_sent_or_dead(
                             st_.last_error), st_.last_error
     worker.close()
     outbox.close()
+
+
+def test_runtime_from_config_delivers_in_the_background(tmp_path: Path,
+                                                        server: IntakeServer) -> None:
+    from kiosk.config import load_config
+    from kiosk.outbox.runtime import open_runtime
+
+    cfg_file = tmp_path / "kiosk.toml"
+    cfg_file.write_text(f'data_dir = "{tmp_path / "rt"}"\n[intake]\nurl = "{server.url}"\n'
+                        "[keys]\nuse_keyring = false\n")
+    runtime = open_runtime(load_config(cfg_file, env={}))
+    assert enroll(server.url, runtime.device_key).status_code == 201
+    runtime.start()
+    ref = runtime.audit.citizen_ref("001099012345")
+    runtime.outbox.enqueue("test.item", fake_payload(1), citizen_ref=ref)
+    deadline = time.time() + 10
+    while runtime.outbox.status().sent < 1:
+        assert time.time() < deadline
+        time.sleep(0.02)
+    assert runtime.connectivity.state is State.ONLINE
+    assert runtime.connectivity.status().queue_depth == 0
+    runtime.close()
+    log = (tmp_path / "rt" / "audit.jsonl").read_text()
+    assert '"event":"sync.result"' in log
