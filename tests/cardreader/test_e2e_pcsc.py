@@ -208,3 +208,44 @@ def test_monitor_sees_the_card_arrive_and_leave(pcsc_stack: object) -> None:
         assert [e.reader for e in events if e.kind == "card_removed"] == [READER]
     finally:
         monitor.close()
+
+
+def test_cli_readers_and_demo_emulator(pcsc_stack: object, tmp_path: Path) -> None:
+    """`cccd emulate --demo` as its own process, seen by `cccd readers` and read by `cccd read`."""
+    from cardreader.emulator.fake_card import demo_card_dir, load_chip_secrets
+    from tests.pcsc_helpers import wait_card
+
+    secrets = load_chip_secrets(demo_card_dir())
+    emu = subprocess.Popen(
+        [sys.executable, "-m", "cardreader.cli", "emulate", "--demo", "--max-le", "0xDF"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_card(True)
+        listed = json.loads(_cccd("readers", "--json").stdout)
+        slot = [r for r in listed["readers"] if r["name"] == READER]
+        assert slot and slot[0]["card_present"] is True
+        proc = _cccd(
+            "read",
+            "--reader",
+            READER,
+            "--doc-number",
+            secrets.document_number,
+            "--birth-date",
+            secrets.date_of_birth,
+            "--expiry-date",
+            secrets.date_of_expiry,
+            "--out",
+            str(tmp_path / "demo"),
+            "--json",
+            "--skip-face",
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        data = json.loads(proc.stdout)
+        assert data["personal"]["full_name"] == "NGUYỄN VĂN THỬ"
+        assert data["face"] is None
+        assert not (tmp_path / "demo" / "dg2.bin").exists()
+    finally:
+        emu.terminate()
+        emu.wait(10)
+        wait_card(False)
