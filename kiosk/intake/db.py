@@ -225,7 +225,7 @@ CREATE TABLE IF NOT EXISTS submissions (
 
 
 class PostgresIntakeDB:
-    """PostgreSQL storage through psycopg 3 (optional dependency; not covered by the tests).
+    """PostgreSQL storage through psycopg 3 (optional dependency: ``pip install psycopg``).
 
     Same semantics as :class:`SqliteIntakeDB`; concurrent duplicates are serialised by the
     unique constraint (``INSERT ... ON CONFLICT DO NOTHING`` then a locking re-read).
@@ -241,10 +241,12 @@ class PostgresIntakeDB:
             ) from exc
         self._clock = clock
         self._lock = threading.Lock()
-        self._conn: Any = psycopg.connect(url, autocommit=False)
-        with self._conn.cursor() as cur:
+        try:
+            self._conn: Any = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise IntakeDBError(f"PostgreSQL: cannot connect ({type(exc).__name__})") from exc
+        with self._conn.transaction(), self._conn.cursor() as cur:
             cur.execute(_PG_SCHEMA)
-        self._conn.commit()
 
     def enrol_device(self, device_id: str, public_key: bytes, label: str) -> bool:
         with self._lock, self._conn.transaction(), self._conn.cursor() as cur:
