@@ -166,12 +166,35 @@ def normalise_sex(value: object, *, what: str = "sex") -> str:
     raise RecordError(f"{what}: unknown sex {value!r}")
 
 
+_PARTIAL_DATE_RE = re.compile(r"^(?:(\d{1,2})/)?(\d{4})$")
+
+
+def _partial_date(text: str, *, what: str) -> str:
+    """A date known only to the year or month ("1950", "03/1950"), kept as text: older ID
+    cards print what the birth register holds, and forms copy it as it is."""
+    match = _PARTIAL_DATE_RE.match(text)
+    assert match is not None
+    year = int(match[2])
+    if not 1800 <= year <= 2200:
+        raise RecordError(f"{what}: year out of range")
+    if match[1] is None:
+        return f"{year:04d}"
+    month = int(match[1])
+    if not 1 <= month <= 12:
+        raise RecordError(f"{what}: month out of range")
+    return f"{month:02d}/{year:04d}"
+
+
 def _normalise(name: str, value: object) -> RecordValue | None:
     if name not in FIELDS:
         raise RecordError(f"unknown record field {name!r}")
     if value is None:
         return None
     if FIELDS[name]:
+        if isinstance(value, str):
+            text = re.sub(r"^(?:00/)+", "", value.strip())  # "00/00/1950": day, month unknown
+            if _PARTIAL_DATE_RE.match(text):
+                return _partial_date(text, what=name)
         return parse_date(value, what=name)
     if name == "sex":
         return normalise_sex(value)
@@ -234,8 +257,11 @@ class CitizenRecord:
         fields: dict[str, RecordField] = {}
         skipped: list[str] = []
         for name in FIELDS:
+            raw = getattr(citizen, name, None)
+            if name == "date_of_birth" and raw is None:
+                raw = getattr(citizen, "date_of_birth_text", None)  # "1950": year only
             try:
-                value = _normalise(name, getattr(citizen, name, None))
+                value = _normalise(name, raw)
             except RecordError:
                 skipped.append(name)
                 continue

@@ -59,6 +59,10 @@ def demo_cards() -> list[FakeCard]:
         FakeCard("TE1010999888777", "001210000222", "LÊ VĂN MỚI", "01/06/2021", "Nam",
                  "Xã Tân Lập, Thành phố Hà Nội", "01013",
                  "01/06/2024", "31/05/2027", "0999888777"),
+        # Born before birth registers recorded days: the card, like the ID card, says "1950".
+        FakeCard("HT2010555444333", "001150000777", "HOÀNG THỊ NĂM", "1950", "Nữ",
+                 "Xã Tân Lập, Thành phố Hà Nội", "01013",
+                 "01/01/2026", "31/12/2026", "0555444333"),
     ]  # fmt: skip
 
 

@@ -142,6 +142,7 @@ def _check_scalar(
     *,
     today: date,
     siblings: Mapping[str, str],
+    partial: bool = False,
 ) -> tuple[str, tuple[FieldError, ...]]:
     """Validate one value: returns the normalised value and its errors (at most one)."""
     if not value.strip():
@@ -157,7 +158,7 @@ def _check_scalar(
                 f"At most {MAX_TEXT_LENGTH} characters.",
             )
         if ftype == "date":
-            value = date_value(value)
+            value = date_value(value, partial=partial)
         elif ftype in _TYPE_RULE:
             value = apply_rule(
                 _TYPE_RULE[ftype], value, param=None, maximum=None, message=None, today=today
@@ -258,6 +259,7 @@ def fill_form(
                         row[col.id],
                         today=day,
                         siblings={},
+                        partial=col.allow_partial,
                     )
                     checked[col.id] = cell
                     errors.extend(
@@ -284,6 +286,7 @@ def fill_form(
                 value,
                 today=day,
                 siblings=siblings,
+                partial=fdef.allow_partial,
             )
             errors.extend(scalar_errors)
         filled.append(

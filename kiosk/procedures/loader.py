@@ -231,6 +231,8 @@ def _build(raw: Mapping[str, Any], name: str, path: Path | None) -> Procedure:
             raise FormDefinitionError(name, f"{where}.from", "a table is always asked")
         rules = _rules(field.get("rules"))
         _check_rules(name, where, ftype, rules, field_types)
+        if field.get("allow_partial") and ftype != "date":
+            raise FormDefinitionError(name, f"{where}.allow_partial", "only for type 'date'")
         columns: list[Column] = []
         column_ids: set[str] = set()
         for c_index, col in enumerate(raw_columns):
@@ -243,6 +245,8 @@ def _build(raw: Mapping[str, Any], name: str, path: Path | None) -> Procedure:
                 raise FormDefinitionError(name, f"{at}.choices", "choices go with type 'choice'")
             col_rules = _rules(col.get("rules"))
             _check_rules(name, at, col["type"], col_rules, {})
+            if col.get("allow_partial") and col["type"] != "date":
+                raise FormDefinitionError(name, f"{at}.allow_partial", "only for type 'date'")
             columns.append(
                 Column(
                     col["id"],
@@ -251,6 +255,7 @@ def _build(raw: Mapping[str, Any], name: str, path: Path | None) -> Procedure:
                     bool(col.get("required", False)),
                     col_rules,
                     col_choices,
+                    bool(col.get("allow_partial", False)),
                 )
             )
         built.setdefault(section_id, []).append(
@@ -270,6 +275,7 @@ def _build(raw: Mapping[str, Any], name: str, path: Path | None) -> Procedure:
                 columns=tuple(columns),
                 max_rows=int(field.get("max_rows", 10)),
                 section=section_id,
+                allow_partial=bool(field.get("allow_partial", False)),
             )
         )
     seen_sections: set[str] = set()

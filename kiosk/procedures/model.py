@@ -40,6 +40,7 @@ class Column:
     required: bool
     rules: tuple[Rule, ...]
     choices: tuple[Choice, ...]
+    allow_partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class FieldDef:
     columns: tuple[Column, ...]
     max_rows: int
     section: str
+    allow_partial: bool = False  # date fields: accept "yyyy" and "mm/yyyy" (year-only births)
 
 
 @dataclass(frozen=True)

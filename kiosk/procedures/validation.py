@@ -217,7 +217,31 @@ def format_vn_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
-def date_value(value: str) -> str:
+_PARTIAL_RE = re.compile(r"^(?:(\d{1,2})[/.\-])?(\d{4})$")
+
+
+def parse_partial_date(value: str) -> tuple[date, date, str]:
+    """A date that may be partial — "1950" or "03/1950", as ID cards print for people whose
+    day or month of birth was never recorded — as (earliest, latest, normalised text)."""
+    text = re.sub(r"^(?:00[/.\-])+", "", value.strip())  # "00/00/1950": day, month unknown
+    match = _PARTIAL_RE.match(text)
+    if match is None:
+        day = parse_vn_date(text)
+        return day, day, format_vn_date(day)
+    year = int(match[2])
+    if not 1800 <= year <= 2200 or (match[1] is not None and not 1 <= int(match[1]) <= 12):
+        parse_vn_date("")  # raises the standard date error
+    if match[1] is None:
+        return date(year, 1, 1), date(year, 12, 31), f"{year:04d}"
+    month = int(match[1])
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
+    return date(year, month, 1), date(year, month, last), f"{month:02d}/{year:04d}"
+
+
+def date_value(value: str, *, partial: bool = False) -> str:
+    """The normalised date text; ``partial`` also accepts "yyyy" and "mm/yyyy"."""
+    if partial:
+        return parse_partial_date(value)[2]
     return format_vn_date(parse_vn_date(value))
 
 
@@ -279,9 +303,10 @@ def apply_rule(
                 message,
             )
         return str(number)
-    day = parse_vn_date(value)
+    # Partial dates ("1950") are judged leniently: by whichever end of their range passes.
+    earliest, latest, normalised = parse_partial_date(value)
     if rule_name == "date_not_future":
-        if day > today:
+        if earliest > today:
             raise _error(
                 "date_not_future",
                 "Ngày không được ở tương lai.",
@@ -289,7 +314,7 @@ def apply_rule(
                 message,
             )
     elif rule_name == "date_not_past":
-        if day < today:
+        if latest < today:
             raise _error(
                 "date_not_past",
                 "Ngày không được ở quá khứ.",
@@ -297,7 +322,7 @@ def apply_rule(
                 message,
             )
     elif rule_name == "age_under":
-        if age_on(day, today) >= int(param or 0):
+        if age_on(latest, today) >= int(param or 0):
             raise _error(
                 "age_under",
                 f"Người này phải dưới {param} tuổi.",
@@ -305,7 +330,7 @@ def apply_rule(
                 message,
             )
     elif rule_name == "age_at_least":
-        if age_on(day, today) < int(param or 0):
+        if age_on(earliest, today) < int(param or 0):
             raise _error(
                 "age_at_least",
                 f"Người này phải đủ {param} tuổi.",
@@ -315,10 +340,10 @@ def apply_rule(
     elif rule_name == "not_before_field":
         if other:
             try:
-                earlier = parse_vn_date(other)
+                earlier = parse_partial_date(other)[0]
             except FieldError:
-                return format_vn_date(day)
-            if day < earlier:
+                return normalised
+            if latest < earlier:
                 raise _error(
                     "not_before_field",
                     "Ngày này không được trước ngày bắt đầu.",
@@ -327,4 +352,4 @@ def apply_rule(
                 )
     else:
         raise ValueError(f"unknown rule {rule_name!r}")
-    return format_vn_date(day)
+    return normalised

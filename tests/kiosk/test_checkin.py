@@ -143,3 +143,13 @@ def test_no_personal_data_in_audit_log_or_outbox_file(desk: Desk) -> None:
         data = path.read_bytes() if path.is_file() else b""
         for secret in (THU_NAME, THU_ID, "0912345678", OFFICER.id_number):
             assert secret.encode() not in data, (path.name, secret)
+
+
+def test_year_only_patient_is_looked_up_with_the_year(desk: Desk) -> None:
+    from tests.kiosk.fake_citizens import chip_citizen as make
+
+    citizen = make(id_number="001150000777", full_name="HOÀNG THỊ NĂM", sex="F",
+                   date_of_birth=None, date_of_birth_text="1950")  # fmt: skip
+    result = desk.desk.check_in(CitizenRecord.from_chip(citizen, verified=True), {})
+    assert result.card is not None and result.card.status is CardStatus.VALID
+    assert result.payload["fields"]["date_of_birth"] == "1950"

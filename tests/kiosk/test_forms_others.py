@@ -148,3 +148,38 @@ def test_bhyt_form_context_and_priority_default() -> None:
     assert form.field("receptionist_name").value == "PHẠM THỊ TIẾP"
     bad = _fill("bhyt_checkin", record, {}, {**context, "clinic_code": "1013"})
     assert bad.errors["clinic_code"][0].code == "pattern"
+
+
+# -- people whose card gives only the year of birth ------------------------------------------
+
+
+def test_year_only_birth_date_is_copied_and_accepted() -> None:
+    record = CitizenRecord.from_chip(
+        chip_citizen(date_of_birth=None, date_of_birth_text="1950"), verified=True
+    )
+    context = {"clinic_name": "Phòng khám Thử", "clinic_code": "01013",
+               "receptionist_name": "Phạm Thị Tiếp", "receptionist_id": "001190000333"}  # fmt: skip
+    form = _fill("bhyt_checkin", record, {}, context)
+    dob = form.field("date_of_birth")
+    assert (dob.value, dob.read_only, dob.errors) == ("1950", True, ())
+    typed = _fill("luu_tru", CitizenRecord(),
+                  {"full_name": "Hoàng Thị Năm", "date_of_birth": "3/1950", "id_number":
+                   "001150000777", "reason": "khac", "departure": "24/11/2026"}, HOTEL)  # fmt: skip
+    assert typed.is_valid, typed.errors
+    assert typed.field("date_of_birth").value == "03/1950"
+
+
+def test_partial_dates_only_where_allowed() -> None:
+    record = CitizenRecord.from_chip(chip_citizen(), verified=True)
+    child = _fill("khai_sinh_lien_thong", record, {**CHILD, "child_dob": "2024"},
+                  {"agency": "UBND phường Cầu Giấy"})  # fmt: skip
+    assert child.errors["child_dob"][0].code == "date"  # a birth registration needs the day
+    mother = _fill("khai_sinh_lien_thong", record, {**CHILD, "mother_dob": "2001"},
+                   {"agency": "UBND phường Cầu Giấy"})  # fmt: skip
+    assert "mother_dob" not in mother.errors
+    young = _fill("khai_sinh_lien_thong", CitizenRecord(),
+                  {**CHILD, "requester_dob": "2011"}, {"agency": "UBND"})  # fmt: skip
+    assert young.errors["requester_dob"][0].code == "age_at_least"
+    just = _fill("khai_sinh_lien_thong", CitizenRecord(),
+                 {**CHILD, "requester_dob": "2010"}, {"agency": "UBND"})  # fmt: skip
+    assert "requester_dob" not in just.errors  # may have turned 16 already: lenient

@@ -27,6 +27,7 @@ from kiosk.procedures.validation import (
     email,
     id_number,
     id_or_passport,
+    parse_partial_date,
     parse_vn_date,
     phone_vn,
 )
@@ -93,7 +94,7 @@ def _mutate(path: list[str | int], value: Any) -> dict[str, Any]:
 
 
 _DELETE = object()
-F0 = ["form", "sections", 0, "fields"]
+F0: list[str | int] = ["form", "sections", 0, "fields"]
 
 
 @pytest.mark.parametrize(
@@ -333,3 +334,23 @@ def test_length_pattern_and_integer_rules() -> None:
                       today=TODAY) == "3"  # fmt: skip
     with pytest.raises(FieldError, match="integer_range"):
         apply_rule("integer_range", "11", param=0, maximum=10, message=None, today=TODAY)
+
+
+def test_partial_dates() -> None:
+    assert parse_partial_date("1950") == (date(1950, 1, 1), date(1950, 12, 31), "1950")
+    assert parse_partial_date("2/2024") == (date(2024, 2, 1), date(2024, 2, 29), "02/2024")
+    assert parse_partial_date("12/2023")[1] == date(2023, 12, 31)
+    assert parse_partial_date("00/00/1950")[2] == "1950"
+    assert parse_partial_date("05/09/1999")[2] == "05/09/1999"
+    for bad in ["13/1950", "0999", "1950/2"]:
+        with pytest.raises(FieldError):
+            parse_partial_date(bad)
+    with pytest.raises(FieldError, match="date_not_future"):
+        _rule("date_not_future", "2027")
+    assert _rule("date_not_future", "2026") == "2026"  # may be earlier this year
+
+
+def test_allow_partial_only_on_dates() -> None:
+    raw = _mutate([*F0, 1, "allow_partial"], True)
+    with pytest.raises(FormDefinitionError, match=r"fields\[1\]\.allow_partial"):
+        _parse(raw)

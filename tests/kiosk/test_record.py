@@ -143,3 +143,21 @@ def test_age() -> None:
 def test_repr_has_no_personal_data() -> None:
     text = repr(CitizenRecord.from_chip(chip_citizen(), verified=True))
     assert THU_ID not in text and "NGUYỄN" not in text and "full_name:chip+v" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [("1950", "1950"), ("00/00/1950", "1950"), ("3/1950", "03/1950"), ("00/03/1950", "03/1950")],
+)
+def test_year_only_birth_date_from_the_chip(text: str, stored: str) -> None:
+    citizen = chip_citizen(date_of_birth=None, date_of_birth_text=text)
+    record = CitizenRecord.from_chip(citizen, verified=True)
+    born = record.get("date_of_birth")
+    assert born is not None and born.value == stored and born.verified
+    assert record.age_on(date(2026, 1, 1)) is None  # not computable from a year alone
+
+
+@pytest.mark.parametrize("text", ["13/1950", "0950", "1950/03"])
+def test_bad_partial_dates(text: str) -> None:
+    with pytest.raises(RecordError):
+        CitizenRecord().with_typed("date_of_birth", text)
