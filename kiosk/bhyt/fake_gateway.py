@@ -44,25 +44,26 @@ class FakeCard:
     withdrawn: bool = False
 
 
-def demo_cards() -> list[FakeCard]:
-    """Invented people only."""
+def demo_cards(year: int) -> list[FakeCard]:
+    """Invented people only; validity periods relative to ``year`` (the gateway's today)."""
+    y, last, prev, nxt = str(year), str(year - 1), str(year - 2), str(year + 1)
     return [
         FakeCard("DN4010123456789", "001099012345", "NGUYỄN VĂN THỬ", "05/09/1999", "Nam",
                  "Phường Dịch Vọng, Quận Cầu Giấy, Thành phố Hà Nội", "01013",
-                 "01/01/2026", "31/12/2026", "0123456789"),
+                 f"01/01/{y}", f"31/12/{y}", "0123456789"),
         FakeCard("HT3790111222333", "079160000111", "TRẦN THỊ KIỂM", "12/03/1960", "Nữ",
                  "Phường Bến Nghé, Thành phố Hồ Chí Minh", "79024",
-                 "01/01/2025", "31/12/2025", "0111222333"),
+                 f"01/01/{last}", f"31/12/{last}", "0111222333"),
         FakeCard("GD4010999888777", "001210000222", "LÊ VĂN MỚI", "01/06/2021", "Nam",
                  "Xã Tân Lập, Thành phố Hà Nội", "01013",
-                 "01/06/2021", "31/05/2024", "0999888777", new_card_number="TE1010999888777"),
+                 "01/06/2021", f"31/05/{prev}", "0999888777", new_card_number="TE1010999888777"),
         FakeCard("TE1010999888777", "001210000222", "LÊ VĂN MỚI", "01/06/2021", "Nam",
                  "Xã Tân Lập, Thành phố Hà Nội", "01013",
-                 "01/06/2024", "31/05/2027", "0999888777"),
+                 f"01/06/{prev}", f"31/05/{nxt}", "0999888777"),
         # Born before birth registers recorded days: the card, like the ID card, says "1950".
         FakeCard("HT2010555444333", "001150000777", "HOÀNG THỊ NĂM", "1950", "Nữ",
                  "Xã Tân Lập, Thành phố Hà Nội", "01013",
-                 "01/01/2026", "31/12/2026", "0555444333"),
+                 f"01/01/{y}", f"31/12/{y}", "0555444333"),
     ]  # fmt: skip
 
 
@@ -93,7 +94,7 @@ class FakeBhytGateway:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.cards = list(cards if cards is not None else demo_cards())
+        self.cards = list(cards if cards is not None else demo_cards(today().year))
         self.username = username
         self.password_md5 = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
         self.token_ttl_s = token_ttl_s

@@ -228,3 +228,25 @@ def test_settings_from_the_kiosk_config_file(tmp_path: Path) -> None:
     assert settings.clinic_code == "01013"
     assert settings.tickets_path == tmp_path / "q" / "tickets.sqlite3"
     assert settings.receptionist is None
+
+
+def test_demo_command_serves_the_fake_gateway() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.bhyt.fake_gateway", "--port", "0"],
+        stdout=subprocess.PIPE, text=True, cwd=root,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split()[4]
+        assert url.startswith("http://127.0.0.1:")
+        with BhytGateway(_settings(url)) as client:
+            result = client.lookup("001099012345", "NGUYỄN VĂN THỬ", "05/09/1999")
+        assert result.status is CardStatus.VALID
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
