@@ -262,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     enroll = commands.add_parser("enroll", help="đăng ký thiết bị / register this kiosk's key")
     enroll.add_argument("--url", help="intake server URL (default: from the configuration)")
-    enroll.add_argument("--label", default="", help="a name for this kiosk (letters, digits)")
+    enroll.add_argument("--label", default="",
+                        help="tên ki-ốt / a name for this kiosk, e.g. 'Quầy 1'")
     enroll.add_argument("--token-file", help=f"file with the enrolment token "
                         f"(else ${ENV_ENROLMENT_TOKEN})")
     enroll.add_argument("--json", action="store_true", help="machine-readable output")

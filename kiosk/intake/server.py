@@ -49,7 +49,7 @@ from kiosk.intake.db import DeviceConflictError, IdempotencyConflictError, Intak
 MAX_BODY_BYTES = 24 * 1024 * 1024
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 KIND_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
-LABEL_RE = re.compile(r"^[A-Za-z0-9 ._-]{0,64}$")
+LABEL_RE = re.compile(r"^[\w .-]{0,64}$")  # any script's letters: "Quầy 1" is fine
 
 
 @dataclass
@@ -121,6 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in separate writes: without TCP_NODELAY, Nagle plus delayed
     # ACKs add ~40 ms to every keep-alive response.
     disable_nagle_algorithm = True
+    # Idle or trickling clients are cut off instead of holding a thread forever.
+    timeout = 30
     server: _HTTPServer
     server_version = "cccd-kiosk-intake/1"
 
@@ -268,7 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         label = str(doc.get("label", ""))
         if not LABEL_RE.match(label):
-            self._error(400, "bad_label", "label: up to 64 letters, digits, spaces, ._-")
+            self._error(400, "bad_label", "label: up to 64 letters, digits, spaces, . _ -")
             return
         if doc.get("device_id") != device_id_for(public_key):
             self._error(400, "bad_device_id", "device_id does not match the public key")

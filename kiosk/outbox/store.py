@@ -204,6 +204,21 @@ Outcome = Delivered | Failed | Released
 Listener = Callable[[], None]
 
 
+def _private_files(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (its -wal and -shm files copy the
+    database file's mode), and tighten the modes of files an older version left open."""
+    if os.name != "posix":
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise StoreError(f"outbox {path}: cannot create ({exc.strerror})") from exc
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            os.chmod(p, 0o600)
+
+
 def connect(path: str | os.PathLike[str], *, busy_timeout_ms: int = 10_000) -> sqlite3.Connection:
     """A connection configured for durability (WAL, synchronous=FULL, busy timeout).
 
@@ -258,12 +273,11 @@ class Outbox:
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_files(self.path)
         try:
             self._conn = connect(self.path, busy_timeout_ms=busy_timeout_ms)
         except sqlite3.Error as exc:
             raise StoreError(f"outbox {self.path}: cannot open ({exc})") from exc
-        if os.name == "posix":
-            os.chmod(self.path, 0o600)
         self._db = Database(self._conn)
         self._closed = False
         try:
@@ -554,7 +568,7 @@ class Outbox:
                     conn.execute(
                         "UPDATE outbox SET attempts = attempts + 1,"
                         " permanent_failures = permanent_failures + ?,"
-                        " status = CASE WHEN permanent_failures + ? >= ? THEN 'dead'"
+                        " status = CASE WHEN ? = 1 AND permanent_failures + 1 >= ? THEN 'dead'"
                         "   ELSE 'queued' END,"
                         " next_attempt_at = ?, last_error = ?, updated_at = ?"
                         " WHERE id = ? AND status = 'sending'",

@@ -186,6 +186,7 @@ class SyncWorker:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused_until = 0.0
+        self._unreachable_streak = 0
         self._unsubscribe = outbox.subscribe(self.notify)
 
     # --- observers ---------------------------------------------------------------------------
@@ -326,6 +327,14 @@ class SyncWorker:
         ]
         counts["released"] = len(released)
         self.outbox.complete(outcomes + released)
+        if unreachable is not None and counts["delivered"] == 0:
+            # The server is down: pause the whole queue (not only the one item tried), with
+            # the same capped, jittered growth, so an offline kiosk does not spin.
+            self._unreachable_streak += 1
+            pause = max(pause or 0.0, self.backoff.base_s,
+                        self.backoff.delay(self._unreachable_streak))
+        elif counts["delivered"] or counts["permanent"]:
+            self._unreachable_streak = 0
         if pause:
             self._paused_until = now + pause
         report = SyncReport(

@@ -196,7 +196,7 @@ def test_enroll_sync_and_rotate(tmp_path: Path, server: IntakeServer,
 
     token_file.write_text(TOKEN + "\n")
     code, doc = run(capsys, "--config", str(cfg_path), "enroll", "--token-file",
-                    str(token_file), "--label", "Quay 1", "--json")
+                    str(token_file), "--label", "Quầy 1", "--json")
     assert code == 0 and doc["enrolled"] is True and doc["new"] is True
     assert cfg.device_key_path.stat().st_mode & 0o777 == 0o600
 

@@ -55,6 +55,33 @@ def test_connection_uses_wal_and_full_sync(kiosk: Kiosk) -> None:
     outbox.close()
 
 
+def test_database_and_wal_files_are_private(kiosk: Kiosk) -> None:
+    outbox = kiosk.outbox()
+    outbox.enqueue("ct01", fake_payload(1), citizen_ref=ref_for(1))
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(kiosk.outbox_path) + suffix)
+        assert p.exists(), suffix
+        assert p.stat().st_mode & 0o777 == 0o600, suffix
+    outbox.close()
+
+
+def test_transient_failure_never_dead_letters_even_after_threshold_change(kiosk: Kiosk) -> None:
+    outbox = kiosk.outbox(dead_after=5)
+    outbox.enqueue("ct01", {"n": 1}, citizen_ref=ref_for(1))
+    for _ in range(3):
+        (c,) = outbox.claim(1)
+        outbox.complete([Failed(c.id, "http_400", 0.0, permanent=True)])
+    outbox.close()
+    stricter = kiosk.outbox(dead_after=2)  # the operator lowered the threshold
+    (c,) = stricter.claim(1)
+    stricter.complete([Failed(c.id, "timeout", 0.0, permanent=False)])
+    assert (stricter.status().queued, stricter.status().dead) == (1, 0)
+    (c,) = stricter.claim(1)
+    stricter.complete([Failed(c.id, "http_400", 0.0, permanent=True)])
+    assert stricter.status().dead == 1
+    stricter.close()
+
+
 def test_migrations_are_recorded_and_reopening_is_idempotent(kiosk: Kiosk) -> None:
     kiosk.outbox().close()
     kiosk.outbox().close()

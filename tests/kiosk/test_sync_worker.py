@@ -185,10 +185,14 @@ def test_unreachable_server_releases_the_batch_and_goes_offline(kiosk: Kiosk) ->
     conn = Connectivity(outbox, probe=http_probe(url, timeout_s=0.5))
     states: list[State] = []
     conn.subscribe(lambda s: states.append(s.state))
-    worker = worker_for(kiosk, outbox, url, connectivity=conn, concurrency=1)
+    worker = worker_for(kiosk, outbox, url, connectivity=conn, concurrency=1,
+                        backoff=Backoff(5.0, 10.0, rng=random.Random(1)))
     report = worker.run_once()
     assert report.transient_failures == 1
     assert report.released == 9  # not attempted: no attempt counted
+    # The whole queue pauses (capped, jittered) instead of trying item after item.
+    assert report.paused_until is not None and report.paused_until >= time.time() + 4
+    assert worker.run_once().attempted == 0
     attempts = [r[0] for r in outbox._conn.execute("SELECT attempts FROM outbox ORDER BY id")]
     assert attempts == [1] + [0] * 9
     assert conn.state is State.OFFLINE
