@@ -135,9 +135,14 @@ class ClinicCheckIn:
         ticket = self.tickets.issue(self.settings.clinic_code, line=line)
         kind, payload = form.to_submission(submitted_at=datetime.now().astimezone())
         payload["ticket"] = ticket.to_dict()
-        payload["card_check"] = (
-            card.summary() if card is not None else {"status": "unchecked", "error": card_error}
-        )
+        if card is not None:
+            payload["card_check"] = card.summary()
+            # Registered at another facility: the clinic applies the inter-facility rules.
+            payload["card_check"]["registered_here"] = (
+                card.registered_facility == self.settings.clinic_code
+            )
+        else:
+            payload["card_check"] = {"status": "unchecked", "error": card_error}
         ref = self.audit.citizen_ref(values["id_number"])
         queued = self.outbox.enqueue(kind, payload, citizen_ref=ref)
         self.audit.record(

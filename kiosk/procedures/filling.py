@@ -343,11 +343,12 @@ def _initial(
     if fdef.source_kind == "record":
         item = record.get(fdef.source_name)
         if item is not None:
+            shown = format_value(item.value, fdef.format)
             if item.verified:
-                return format_value(item.value, fdef.format), item.source.value, True, True
-            if answer is not None:
-                return answer, "typed", False, False
-            return format_value(item.value, fdef.format), item.source.value, False, False
+                return shown, item.source.value, True, True
+            if answer is not None and answer.strip() != shown:
+                return answer, "typed", False, False  # the person corrected the value
+            return shown, item.source.value, False, False
     elif fdef.source_kind == "context":
         if answer is not None:
             return answer, "typed", False, False

@@ -80,6 +80,7 @@ def test_check_in_goes_through_the_outbox(desk: Desk) -> None:
     assert payload["ticket"]["label"] == "A-001"
     assert payload["card_check"]["status"] == "valid"
     assert payload["card_check"]["card_number"] == "DN4010123456789"
+    assert payload["card_check"]["registered_here"] is True
     assert payload["provenance"]["id_number"] == {"source": "chip", "verified": True}
     assert desk.fake.last_receptionist == (OFFICER.name, OFFICER.id_number)
 
@@ -103,6 +104,7 @@ def test_card_mismatch_is_recorded(desk: Desk) -> None:
     result = desk.desk.check_in(_patient(), {"bhyt_card": "HT3790111222333"})
     assert result.card is not None and result.card.status is CardStatus.MISMATCH
     assert result.payload["card_check"]["result_code"] == "060"
+    assert result.payload["card_check"]["registered_here"] is False  # the fake answers no maDKBD
 
 
 def test_invalid_form_issues_nothing(desk: Desk) -> None:

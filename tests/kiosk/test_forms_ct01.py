@@ -65,6 +65,9 @@ def test_qr_values_are_editable_and_marked_unverified() -> None:
         False,
         False,
     )
+    # Sending the shown value back unchanged keeps its provenance.
+    same = _fill(CitizenRecord.from_qr(qr_mapping()), {**ANSWERS, "date_of_birth": "05/09/1999"})
+    assert same.field("date_of_birth").source == "qr"
 
 
 def test_without_record_everything_is_asked_and_required_fields_fail() -> None:
