@@ -122,3 +122,18 @@ class InputError(CardReaderError):
     """A caller-supplied value (document number, date, option) is invalid."""
 
     code = "invalid_input"
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+class UnsupportedAlgorithmError(CardReaderError):
+    """A key, curve, hash or signature scheme the verifier does not implement."""
+
+    code = "unsupported_algorithm"
+
+
+class BadSignatureError(CardReaderError):
+    """A signature does not verify with the given key."""
+
+    code = "bad_signature"

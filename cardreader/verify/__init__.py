@@ -1,0 +1,1 @@
+"""Document verification: keys, signatures, certificate chains, CRLs, trust store."""
