@@ -54,6 +54,7 @@ SUBMISSIONS_PATH = "/v1/submissions"
 TRANSIENT_4XX = frozenset({408, 409, 425, 429})
 AUTH_4XX = frozenset({401, 403})
 SERVER_CODE_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+MAX_RESPONSE_BYTES = 64 * 1024
 
 Kind = Literal["delivered", "transient", "permanent", "auth", "unreachable"]
 
@@ -107,14 +108,27 @@ def tls_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
     return verify
 
 
-def _server_error_code(response: httpx.Response) -> str:
+def _read_capped(response: httpx.Response) -> bytes | None:
+    """The response body, or None when it exceeds :data:`MAX_RESPONSE_BYTES` (a captive
+    portal's page or a misconfigured URL must not fill the kiosk's memory)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _server_error_code(body: bytes) -> str:
     """The server's short error code (``{"error": {"code": ...}}``), if it is a plain code.
 
     Only a code matching a strict pattern is kept: server messages could echo personal data
     and ``last_error`` is stored in clear.
     """
     try:
-        doc = response.json()
+        doc = json.loads(body)
     except (ValueError, RecursionError):
         return ""
     if isinstance(doc, dict) and isinstance(doc.get("error"), dict):
@@ -248,7 +262,11 @@ class SyncWorker:
             )
         )
         try:
-            response = self._client.send(request)
+            response = self._client.send(request, stream=True)
+            try:
+                body_in = _read_capped(response)
+            finally:
+                response.close()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             abort.set()
             return _Attempt(item, "unreachable", "connect_error:" + type(exc).__name__.lower())
@@ -257,15 +275,17 @@ class SyncWorker:
         except httpx.HTTPError as exc:
             # Dropped connection, protocol error: the server may or may not have committed.
             return _Attempt(item, "transient", "network:" + type(exc).__name__.lower())
-        return self._classify(item, response)
+        if body_in is None:
+            return _Attempt(item, "transient", f"http_{response.status_code}:response_too_large")
+        return self._classify(item, response, body_in)
 
-    def _classify(self, item: ClaimedItem, response: httpx.Response) -> _Attempt:
+    def _classify(self, item: ClaimedItem, response: httpx.Response, body: bytes) -> _Attempt:
         status = response.status_code
         retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self._clock())
         if 200 <= status < 300:
             receipt = ""
             with contextlib.suppress(ValueError, RecursionError):
-                doc = response.json()
+                doc = json.loads(body)
                 if isinstance(doc, dict) and isinstance(doc.get("receipt"), str):
                     receipt = doc["receipt"]
             if RECEIPT_RE.match(receipt):
@@ -274,7 +294,7 @@ class SyncWorker:
                 item, "transient", f"http_{status}:bad_receipt", retry_after=retry_after
             )
         error = f"http_{status}"
-        code = _server_error_code(response)
+        code = _server_error_code(body)
         if code:
             error += ":" + code
         if status in AUTH_4XX:

@@ -368,3 +368,27 @@ def test_runtime_from_config_delivers_in_the_background(tmp_path: Path,
     runtime.close()
     log = (tmp_path / "rt" / "audit.jsonl").read_text()
     assert '"event":"sync.result"' in log
+
+
+def test_oversized_answer_is_not_read_into_memory(kiosk: Kiosk) -> None:
+    """A captive portal or a wrong URL answering with a huge page: transient, bounded."""
+    sent: list[int] = []
+
+    def stream() -> Iterator[bytes]:
+        for _ in range(1000):
+            sent.append(1)
+            yield b"<html>" + b"x" * 4096
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=stream())
+
+    outbox = kiosk.outbox()
+    outbox.enqueue("test.item", fake_payload(1), citizen_ref=ref_for(1))
+    worker = worker_for(kiosk, outbox, "http://portal.test",
+                        transport=httpx.MockTransport(handler))
+    report = worker.run_once()
+    assert report.transient_failures == 1
+    assert outbox.status().last_error == "http_200:response_too_large"
+    assert len(sent) < 40  # stopped reading after ~64 KiB
+    worker.close()
+    outbox.close()
