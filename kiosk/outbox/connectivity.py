@@ -144,10 +144,10 @@ class Connectivity:
         if self._outbox is None:
             return
         try:
-            st = self._outbox.status()
+            depth, dead = self._outbox.pending_counts()
         except Exception:  # closed outbox during shutdown: keep the last known figures
             return
-        self._update(queue_depth=st.depth, dead=st.dead)
+        self._update(queue_depth=depth, dead=dead)
 
     def check(self) -> State:
         """Run the health probe now (if any) and update the state."""

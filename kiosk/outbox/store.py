@@ -414,8 +414,8 @@ class Outbox:
                 "SELECT min(created_at) FROM outbox WHERE status = 'dead'"
             ).fetchone()
             row = self._conn.execute(
-                "SELECT last_error FROM outbox WHERE last_error IS NOT NULL"
-                " AND status != 'sent' ORDER BY updated_at DESC LIMIT 1"
+                "SELECT last_error FROM outbox WHERE status IN ('queued', 'sending', 'dead')"
+                " AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1"
             ).fetchone()
         return OutboxStatus(
             counts=counts,
@@ -423,6 +423,23 @@ class Outbox:
             oldest_dead_age_s=None if oldest_dead is None else max(0.0, now - oldest_dead),
             next_attempt_at=None if next_at is None else float(next_at),
             last_error=None if row is None else str(row[0]),
+        )
+
+    def pending_counts(self) -> tuple[int, int]:
+        """``(depth, dead)``: cheap (index range only), for the UI banner on every change.
+
+        :meth:`status` also counts acknowledged rows, which grow until purged.
+        """
+        with self._lock:
+            self._check_open()
+            counts = dict(
+                self._conn.execute(
+                    "SELECT status, count(*) FROM outbox"
+                    " WHERE status IN ('queued', 'sending', 'dead') GROUP BY status"
+                ).fetchall()
+            )
+        return int(counts.get("queued", 0)) + int(counts.get("sending", 0)), int(
+            counts.get("dead", 0)
         )
 
     def retry_dead(self) -> int:

@@ -296,6 +296,7 @@ def test_status_counts_and_ages(kiosk: Kiosk) -> None:
     assert st.oldest_pending_age_s == pytest.approx(5)
     doc = st.to_dict()
     assert doc["counts"]["dead"] == 1 and doc["depth"] == 1
+    assert outbox.pending_counts() == (1, 1)
     outbox.close()
 
 
