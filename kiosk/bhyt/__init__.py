@@ -11,6 +11,7 @@ from kiosk.bhyt.errors import (
     TicketError,
 )
 from kiosk.bhyt.settings import BhytSettings, Receptionist
+from kiosk.bhyt.ticket_slip import render_ticket_slip, ticket_slip_png
 from kiosk.bhyt.tickets import Ticket, TicketBook
 
 __all__ = [
@@ -29,4 +30,6 @@ __all__ = [
     "Ticket",
     "TicketBook",
     "TicketError",
+    "render_ticket_slip",
+    "ticket_slip_png",
 ]

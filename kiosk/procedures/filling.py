@@ -16,7 +16,7 @@ from typing import Any
 
 from kiosk.procedures.errors import FormInvalidError
 from kiosk.procedures.formatting import format_value, vn_upper
-from kiosk.procedures.model import Choice, Column, FieldDef, Procedure, Rule
+from kiosk.procedures.model import Choice, Column, FieldDef, Procedure, Rule, Section
 from kiosk.procedures.validation import (
     MAX_TEXT_LENGTH,
     FieldError,
@@ -85,6 +85,13 @@ class FilledForm:
             if item.id == field_id:
                 return item
         raise KeyError(field_id)
+
+    def sections(self) -> list[tuple[Section, tuple[FilledField, ...]]]:
+        """Fields grouped under their sections, in form order (for the UI)."""
+        return [
+            (section, tuple(f for f in self.fields if f.section == section.id))
+            for section in self.procedure.sections
+        ]
 
     def values(self) -> dict[str, Any]:
         return {f.id: _plain(f.value) for f in self.fields}

@@ -122,3 +122,24 @@ def test_kill_9_never_loses_an_issued_number(tmp_path: Path) -> None:
     numbers = [n for (n,) in conn.execute("SELECT number FROM ticket_log ORDER BY number")]
     conn.close()
     assert numbers == list(range(1, len(numbers) + 1))  # gap-free, no duplicates
+
+
+def test_ticket_slip_image_for_thermal_printers() -> None:
+    import io
+
+    from PIL import Image
+
+    from kiosk.bhyt.ticket_slip import render_ticket_slip, ticket_slip_png
+    from kiosk.bhyt.tickets import Ticket
+
+    ticket = Ticket("01013", date(2026, 11, 23), "U", 7, _at("2026-11-23T02:30:00"))
+    slip = render_ticket_slip(ticket, "Phòng khám Thử")
+    assert slip.mode == "1" and slip.width == 384
+    ink = slip.convert("L").histogram()[0]  # black pixels
+    assert 0.02 < ink / (slip.width * slip.height) < 0.5  # drawn, not blank, not black
+    wide = render_ticket_slip(ticket, "Phòng khám Thử", paper_mm=80)
+    assert wide.width == 576
+    long_name = render_ticket_slip(ticket, "Phòng khám Đa khoa Khu vực Thử Nghiệm Số Một Hà Nội")
+    assert long_name.height > slip.height  # the clinic name wraps instead of being cut
+    png = Image.open(io.BytesIO(ticket_slip_png(ticket, "Phòng khám Thử")))
+    assert png.format == "PNG" and png.size == slip.size

@@ -123,3 +123,11 @@ def test_submission_payload() -> None:
     assert payload["provenance"]["phone"] == {"source": "typed", "verified": False}
     assert payload["qr_chip_conflicts"] == ["full_name"]
     assert payload["filled_on"] == "2026-11-23"
+
+
+def test_sections_group_fields_in_order() -> None:
+    form = _fill(CitizenRecord.from_chip(chip_citizen(), verified=True))
+    groups = form.sections()
+    assert [s.id for s, _ in groups] == ["declarant", "members"]
+    assert [f.id for f in groups[1][1]] == ["members"]
+    assert [f.id for _, fields in groups for f in fields] == [f.id for f in form.fields]
