@@ -1,6 +1,7 @@
 """The audit log: what happened at the kiosk, without personal data.
 
-One JSON object per line (UTF-8), appended: ``{"ts": "...Z", "seq": n, "event": "...", ...}``.
+One JSON object per line (UTF-8), appended: ``{"ts": "...Z", "seq": n, "event": "...", ...}``;
+``seq`` continues from the file's last line when the log is reopened.
 Citizens appear only as :func:`citizen_ref`, an HMAC-SHA-256 keyed hash of the normalised ID
 number (the key is the ``hmac_key`` of the outbox key set, so only this kiosk's operator can
 link an entry to a person who shows their card again).
@@ -114,6 +115,36 @@ def check_fields(fields: dict[str, object]) -> dict[str, object]:
     return fields
 
 
+def _ends_mid_line(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return False
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) != b"\n"
+
+
+def _last_seq(path: Path) -> int:
+    """The ``seq`` of the file's last complete line (0 if none), so numbering continues
+    across restarts. Only the last few KiB are read."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 8192))
+            tail = fh.read()
+    except FileNotFoundError:
+        return 0
+    for line in reversed(tail.splitlines()):
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            continue  # a torn last line after a crash, or a partial first line
+        if isinstance(doc, dict) and isinstance(doc.get("seq"), int):
+            return int(doc["seq"])
+    return 0
+
+
 class AuditLog:
     """Append-only JSON-lines audit log (see the module docstring). Thread-safe."""
 
@@ -132,10 +163,14 @@ class AuditLog:
         self._fsync = fsync
         self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
-        self._seq = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._seq = _last_seq(self.path)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         self._fh = os.fdopen(fd, "ab")
+        if _ends_mid_line(self.path):
+            # A crash tore the last line: end it, so the next record starts on its own line.
+            self._fh.write(b"\n")
+            self._fh.flush()
 
     def citizen_ref(self, id_number: str) -> str:
         return citizen_ref(id_number, self._key)

@@ -156,9 +156,11 @@ def _cmd_sync(args: argparse.Namespace, cfg: KioskConfig) -> int:
     from kiosk.outbox.sync import SyncWorker
 
     key = DeviceKey.load(cfg.device_key_path)
-    with _open_outbox(cfg, recover=True) as outbox:
+    provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
+    with _open_outbox(cfg, recover=True) as outbox, \
+            AuditLog(cfg.audit_log_path, provider.load().hmac_key) as audit:
         worker = SyncWorker(
-            outbox, cfg.intake_url, key,
+            outbox, cfg.intake_url, key, audit=audit,
             backoff=Backoff(cfg.backoff_base_s, cfg.backoff_cap_s),
             timeout_s=cfg.request_timeout_s,
             verify=str(cfg.intake_ca_file) if cfg.intake_ca_file else True,

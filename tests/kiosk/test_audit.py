@@ -43,10 +43,16 @@ def test_records_are_json_lines_with_time_and_sequence(tmp_path: Path) -> None:
                       "mode": "kiosk"}
     assert got[1]["citizen_ref"] == ref and got[1]["passive_auth"] is True
     assert path.stat().st_mode & 0o777 == 0o600
-    # Appending after reopening keeps earlier lines.
+    # Appending after reopening keeps earlier lines and continues the numbering, even after
+    # a crash left a torn last line.
+    with path.open("ab") as fh:
+        fh.write(b'{"ts": "2026-11-23T10:00:01Z", "se')
     with AuditLog(path, KEY) as again:
         again.record("session.ended")
-    assert len(lines(path)) == 4
+    raw = path.read_text(encoding="ascii").splitlines()
+    assert raw[-2] == '{"ts": "2026-11-23T10:00:01Z", "se'  # the torn line stays apart
+    last = json.loads(raw[-1])
+    assert (last["seq"], last["event"]) == (4, "session.ended")
 
 
 def test_citizen_ref_is_keyed_stable_and_normalised() -> None:
