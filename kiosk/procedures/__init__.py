@@ -6,6 +6,7 @@ from kiosk.procedures.errors import FormDefinitionError, FormInvalidError, Proce
 from kiosk.procedures.filling import FilledField, FilledForm, fill_form
 from kiosk.procedures.loader import load_procedure, load_procedures, parse_definition
 from kiosk.procedures.model import Choice, Column, FieldDef, Procedure, Rule, Section, Step, Text
+from kiosk.procedures.submission import Submitted, submit_form
 from kiosk.procedures.validation import FieldError
 
 __all__ = [
@@ -22,9 +23,11 @@ __all__ = [
     "Rule",
     "Section",
     "Step",
+    "Submitted",
     "Text",
     "fill_form",
     "load_procedure",
     "load_procedures",
     "parse_definition",
+    "submit_form",
 ]
