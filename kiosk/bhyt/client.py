@@ -48,6 +48,8 @@ from kiosk.bhyt.settings import BhytSettings, Receptionist
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 DEFAULT_TOKEN_TTL_S = 50 * 60
 TOKEN_MARGIN_S = 60.0
+MIN_TOKEN_TTL_S = 5 * 60.0
+MAX_TOKEN_TTL_S = 24 * 3600.0
 
 
 class CardStatus(StrEnum):
@@ -227,6 +229,9 @@ class BhytGateway:
         ttl = _parse_expiry(key.get("expires_in"), self._wall())
         if ttl is None:
             ttl = DEFAULT_TOKEN_TTL_S
+        # The expiry is a wall-clock time: a kiosk whose clock is off must neither fetch a token
+        # for every lookup nor keep one for days. A refused token is refreshed anyway (401).
+        ttl = min(max(ttl, MIN_TOKEN_TTL_S), MAX_TOKEN_TTL_S)
         return _Token(access, id_token if isinstance(id_token, str) else "", self._clock() + ttl)
 
     def _current_token(self, *, refresh: bool) -> _Token:

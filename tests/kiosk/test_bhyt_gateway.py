@@ -250,3 +250,13 @@ def test_demo_command_serves_the_fake_gateway() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_kiosk_clock_far_ahead_does_not_fetch_a_token_per_lookup(fake: FakeBhytGateway) -> None:
+    import time
+
+    # The gateway's expiry looks already past to a kiosk whose clock runs ten hours ahead.
+    with BhytGateway(_settings(fake.url), wall_clock=lambda: time.time() + 36_000) as client:
+        for _ in range(3):
+            client.lookup("001099012345", "NGUYỄN VĂN THỬ", "05/09/1999")
+    assert fake.token_requests == 1
