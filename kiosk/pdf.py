@@ -21,6 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from kiosk.procedures.filling import FilledField, FilledForm
+from kiosk.procedures.model import Text
 
 FONTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 FONT_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf", "I": "DejaVuSerif-Italic.ttf"}
@@ -160,22 +161,17 @@ def _table(pdf: FPDF, item: FilledField) -> None:
     pdf.ln(2)
 
 
-def _signatures(pdf: FPDF, signatures: tuple[object, ...]) -> None:
-    from kiosk.procedures.model import Text
-
-    blocks = [s for s in signatures if isinstance(s, Text)]
-    per_row = min(len(blocks), 2 if len(blocks) > 2 else len(blocks))
-    column = pdf.epw / max(per_row, 1)
-    for start in range(0, len(blocks), per_row):
-        chunk = blocks[start : start + per_row]
+def _signatures(pdf: FPDF, signatures: tuple[Text, ...]) -> None:
+    """Signature blocks, two per row; a single block sits on the right half, as on paper."""
+    per_row = 2 if len(signatures) > 1 else 1
+    column = pdf.epw / 2
+    for start in range(0, len(signatures), per_row):
+        chunk = signatures[start : start + per_row]
         if pdf.will_page_break(35):
             pdf.add_page()
         top = pdf.get_y() + 4
         for index, block in enumerate(chunk):
-            x = pdf.l_margin + column * index
-            if per_row == 1:
-                x = pdf.l_margin + pdf.epw / 2
-                column = pdf.epw / 2
+            x = pdf.l_margin + column * (index if per_row == 2 else 1)
             pdf.set_xy(x, top)
             pdf.set_font(FAMILY, "B", 9.5)
             pdf.multi_cell(column, 5, block.vi, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)

@@ -89,7 +89,7 @@ class Procedure:
     id: str
     version: int
     kind: str
-    code: str
+    code: str  # the official form code ("CT01"); empty for forms without one
     title: Text
     agency: Text
     legal_basis: tuple[str, ...]
