@@ -165,7 +165,7 @@ def is_master_list(data: bytes) -> bool:
     return (
         head[:1] == b"\x30"
         and bytes.fromhex("06092a864886f70d010702") in head
-        and bytes.fromhex("060667811f010102") in head
+        and bytes.fromhex("0606678108010102") in head
     )
 
 
