@@ -8,7 +8,15 @@ It serves the raw files of a dump like a real Vietnamese chip ID card does, quir
 - a READ BINARY past the end answers the remaining bytes with 6282, at/after the end 6B00;
 - a wrong BAC key answers 6300;
 - Le above the card's maximum answers 6700 (or 6Cxx if configured); extended length only when
-  configured, and then advertised in the ATR's card capabilities.
+  configured, and then advertised in the ATR's card capabilities;
+- with an AA private key, INTERNAL AUTHENTICATE (under secure messaging) signs the challenge
+  (ICAO 9303-11 6.1): RSA with ISO/IEC 9796-2 scheme 1 (trailer BC, or xx CC for another hash),
+  ECDSA with the hash DG14 announces, plain r||s (or DER when configured);
+- with a CA private key, chip authentication (9303-11 6.2) in the variants DG14 announces:
+  MSE:Set KAT (3DES) or MSE:Set AT + GENERAL AUTHENTICATE (AES); the answer goes out under the
+  old keys, then secure messaging restarts with the new keys and SSC zero;
+- ``ChipConfig(cloned=True)``: the same files with fresh private keys of the same types, as a
+  copied chip would have. Active and chip authentication must both catch it.
 Protocol work is plain Python on bytes: the vpcd socket and in-process transports wrap it.
 """
 
@@ -16,9 +24,13 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from cardreader.apdu import (
     SW_AUTH_FAILED,
@@ -36,13 +48,43 @@ from cardreader.apdu import (
 )
 from cardreader.atr import build_atr
 from cardreader.bac import BacKey, session_from_key_material
+from cardreader.chip_auth import (
+    DhPrivateKey,
+    ca_protocol_oid,
+    generate_dh_key,
+    session_from_secret,
+)
 from cardreader.errors import CardReaderError, SecureMessagingError
 from cardreader.lds import tlv
-from cardreader.lds.files import CARD_ACCESS, DG3, LdsFile
-from cardreader.primitives import des3_cbc_decrypt, des3_cbc_encrypt, pad, retail_mac
+from cardreader.lds.der import decode_oid
+from cardreader.lds.dg14 import parse_dg14
+from cardreader.lds.files import CARD_ACCESS, DG3, DG14, LdsFile
+from cardreader.lds.security_infos import ID_CA, ID_PK_DH
+from cardreader.primitives import CipherKind, des3_cbc_decrypt, des3_cbc_encrypt, pad, retail_mac
 from cardreader.secure_messaging import SecureMessaging, wrapped_response_length
+from cardreader.verify.active_auth import ECDSA_HASHES
+from cardreader.verify.iso9796 import sign_scheme1
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
+
+AaPrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+CaPrivateKey = ec.EllipticCurvePrivateKey | DhPrivateKey
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1,
+    "sha224": hashes.SHA224,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+_CA_CIPHERS = {
+    "3DES": CipherKind.DES3,
+    "AES-128": CipherKind.AES128,
+    "AES-192": CipherKind.AES192,
+    "AES-256": CipherKind.AES256,
+}
+SW_WRONG_DATA = 0x6A80
+SW_REFERENCE_NOT_FOUND = 0x6A88
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +96,14 @@ class ChipConfig:
     le_error: Literal["6700", "6C"] = "6700"
     sfi: bool = True
     pace: Literal["refuse"] = "refuse"
+    # Active authentication: the RSA signature's hash ("sha1" uses trailer BC unless
+    # aa_rsa_explicit_trailer; the others always name themselves in an xx CC trailer) and the
+    # ECDSA signature format (plain r||s per BSI TR-03111, or DER as some chips answer).
+    aa_rsa_hash: str = "sha1"
+    aa_rsa_explicit_trailer: bool = False
+    aa_ecdsa_der: bool = False
+    # A copied chip: right files, wrong private keys (fresh ones of the same types).
+    cloned: bool = False
 
     @property
     def atr(self) -> bytes:
@@ -69,13 +119,47 @@ class ChipEmulator:
         bac_key: BacKey,
         config: ChipConfig | None = None,
         rng: Callable[[int], bytes] = os.urandom,
+        *,
+        aa_key: AaPrivateKey | None = None,
+        ca_keys: Mapping[int | None, CaPrivateKey] | None = None,
     ) -> None:
+        """``aa_key``: DG15's private key (INTERNAL AUTHENTICATE); ``ca_keys``: DG14's chip
+        authentication private keys by keyId (None for a key without one)."""
         self.files = dict(files)
         self.bac_key = bac_key
         self.config = config or ChipConfig()
         self.rng = rng
         self.log: list[tuple[bytes, bytes]] | None = None  # set to [] to record exchanges
+        self.aa_key = aa_key
+        self.ca_keys: dict[int | None, CaPrivateKey] = dict(ca_keys or {})
+        if self.config.cloned:
+            self.aa_key = None if aa_key is None else _fresh_aa(aa_key)
+            self.ca_keys = {kid: _fresh_ca(k) for kid, k in self.ca_keys.items()}
+        self._ca_protocols, self._aa_hash = self._dg14_options()
         self.reset()
+
+    def _dg14_options(self) -> tuple[set[str], str]:
+        """CA protocol OIDs the chip's DG14 announces, and the ECDSA AA hash it names."""
+        raw = self.files.get(DG14)
+        if raw is None:
+            return set(), "sha256"
+        try:
+            dg14 = parse_dg14(raw)
+        except CardReaderError:
+            return set(), "sha256"
+        protocols = {i.protocol_oid for i in dg14.chip_authentication_infos}
+        if not protocols:  # a key alone means the 3DES variant (see cardreader.chip_auth)
+            for pk in dg14.chip_authentication_public_keys:
+                protocols.add(
+                    ca_protocol_oid(
+                        "DH" if pk.protocol_oid == ID_PK_DH else "ECDH", CipherKind.DES3
+                    )
+                )
+        aa = dg14.active_authentication_info
+        aa_hash = "sha256"
+        if aa is not None:
+            aa_hash = ECDSA_HASHES.get(aa.signature_algorithm_oid, "sha256")
+        return protocols, aa_hash
 
     @property
     def atr(self) -> bytes:
@@ -87,6 +171,8 @@ class ChipEmulator:
         self._current: LdsFile | None = None
         self._challenge: bytes | None = None
         self._sm: SecureMessaging | None = None
+        self._pending_sm: SecureMessaging | None = None  # installed after the current answer
+        self._ca_selected: tuple[CaPrivateKey, CipherKind] | None = None  # by MSE:Set AT
 
     # --- entry point ------------------------------------------------------------------
 
@@ -113,12 +199,18 @@ class ChipEmulator:
                 self._sm = None  # ICAO 9303-11 9.8.6: abort secure messaging
                 return ResponseApdu(b"", SW_SM_INCORRECT)
             resp = self._dispatch(inner, protected=True)
+            pending, self._pending_sm = self._pending_sm, None
             if self._sm is None:  # the command ended the session
                 return resp
             if resp.sw not in (SW_OK, SW_END_OF_FILE) and not resp.data:
                 sm.skip_response()  # unprotected error status word; both sides count it
                 return resp
-            return sm.chip_protect(resp, odd=bool(inner.ins & 1))
+            answer = sm.chip_protect(resp, odd=bool(inner.ins & 1))
+            if pending is not None:
+                # Chip authentication: this answer used the old keys; what follows uses the
+                # new ones with SSC zero (ICAO 9303-11 6.2.4).
+                self._sm = pending
+            return answer
         if self._sm is not None and cmd.ins not in (0x84,):
             # A plain command during secure messaging ends the session (9303-11 9.8.6).
             self._sm = None
@@ -135,6 +227,14 @@ class ChipEmulator:
             return self._get_challenge(cmd)
         if ins == 0x82:
             return self._external_authenticate(cmd)
+        if ins == 0x88:
+            return self._internal_authenticate(cmd, protected)
+        if protected and self.ca_keys and ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA6):
+            return self._mse_set_kat(cmd)
+        if protected and self.ca_keys and ins == 0x22 and (cmd.p1, cmd.p2) == (0x41, 0xA4):
+            return self._mse_set_at(cmd)
+        if protected and ins == 0x86 and self._ca_selected is not None:
+            return self._general_authenticate(cmd)
         if ins == 0x22 or ins == 0x86:
             return ResponseApdu(b"", SW_SECURITY_STATUS)  # PACE set-up refused, as CCCDs do
         return ResponseApdu(b"", SW_INS_NOT_SUPPORTED)
@@ -267,3 +367,130 @@ class ChipEmulator:
         m_ic = retail_mac(k_mac, pad(e_ic))
         self._sm = session_from_key_material(k_ifd, k_ic, rnd_ic, rnd_ifd)
         return ResponseApdu(e_ic + m_ic, SW_OK)
+
+    # --- active authentication (ICAO 9303-11 6.1) ------------------------------------------
+
+    def _internal_authenticate(self, cmd: CommandApdu, protected: bool) -> ResponseApdu:
+        if self.aa_key is None:
+            return ResponseApdu(b"", SW_INS_NOT_SUPPORTED)
+        if not protected or self._sm is None:
+            return ResponseApdu(b"", SW_SECURITY_STATUS)
+        if cmd.p1 != 0 or cmd.p2 != 0:
+            return ResponseApdu(b"", 0x6A86)
+        if len(cmd.data) != 8:
+            return ResponseApdu(b"", SW_WRONG_LENGTH)
+        key = self.aa_key
+        if isinstance(key, rsa.RSAPrivateKey):
+            digest = self.config.aa_rsa_hash
+            explicit = self.config.aa_rsa_explicit_trailer or digest != "sha1"
+            signature = sign_scheme1(
+                key, cmd.data, hash_algorithm=digest, explicit_trailer=explicit, rng=self.rng
+            )
+            return ResponseApdu(signature, SW_OK)
+        der = key.sign(cmd.data, ec.ECDSA(_HASHES[self._aa_hash]()))
+        if self.config.aa_ecdsa_der:
+            return ResponseApdu(der, SW_OK)
+        r, s = decode_dss_signature(der)
+        size = (key.curve.key_size + 7) // 8
+        return ResponseApdu(r.to_bytes(size, "big") + s.to_bytes(size, "big"), SW_OK)
+
+    # --- chip authentication (ICAO 9303-11 6.2) ----------------------------------------------
+
+    def _ca_key(self, items: list[tlv.Tlv]) -> CaPrivateKey | None:
+        """The private key DO84 names, or the only one when there is no DO84."""
+        ref = next((i for i in items if i.tag == 0x84), None)
+        if ref is None:
+            if len(self.ca_keys) == 1:
+                return next(iter(self.ca_keys.values()))
+            return self.ca_keys.get(None)
+        return self.ca_keys.get(int.from_bytes(ref.value, "big"))
+
+    @staticmethod
+    def _ka(key: CaPrivateKey) -> str:
+        return "DH" if isinstance(key, DhPrivateKey) else "ECDH"
+
+    def _agree(self, key: CaPrivateKey, peer: bytes) -> bytes | None:
+        """The shared secret with the terminal's ephemeral key, None if that key is invalid."""
+        try:
+            if isinstance(key, DhPrivateKey):
+                return key.exchange(int.from_bytes(peer, "big"))
+            point = ec.EllipticCurvePublicKey.from_encoded_point(key.curve, peer)
+            return key.exchange(ec.ECDH(), point)
+        except (ValueError, CardReaderError):
+            return None
+
+    def _mse_set_kat(self, cmd: CommandApdu) -> ResponseApdu:
+        try:
+            items = tlv.parse_all(cmd.data)
+        except CardReaderError:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        key = self._ca_key(items)
+        if key is None:
+            return ResponseApdu(b"", SW_REFERENCE_NOT_FOUND)
+        if ca_protocol_oid(self._ka(key), CipherKind.DES3) not in self._ca_protocols:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        peer = next((i.value for i in items if i.tag == 0x91), None)
+        secret = None if peer is None else self._agree(key, peer)
+        if secret is None:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        self._pending_sm = session_from_secret(secret, CipherKind.DES3)
+        return ResponseApdu(b"", SW_OK)
+
+    def _mse_set_at(self, cmd: CommandApdu) -> ResponseApdu:
+        self._ca_selected = None
+        try:
+            items = tlv.parse_all(cmd.data)
+            proto = next((i for i in items if i.tag == 0x80), None)
+            oid = (
+                ""
+                if proto is None
+                else decode_oid(tlv.parse_single(tlv.encode(0x06, proto.value)), "DO80")
+            )
+        except CardReaderError:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        if not oid.startswith(ID_CA + "."):
+            return ResponseApdu(b"", SW_SECURITY_STATUS)  # PACE and the rest: refused
+        key = self._ca_key(items)
+        if key is None:
+            return ResponseApdu(b"", SW_REFERENCE_NOT_FOUND)
+        cipher = next(
+            (
+                c
+                for c in _CA_CIPHERS.values()
+                if c is not CipherKind.DES3 and ca_protocol_oid(self._ka(key), c) == oid
+            ),
+            None,
+        )
+        if cipher is None or oid not in self._ca_protocols:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        self._ca_selected = (key, cipher)
+        return ResponseApdu(b"", SW_OK)
+
+    def _general_authenticate(self, cmd: CommandApdu) -> ResponseApdu:
+        selected, self._ca_selected = self._ca_selected, None
+        if selected is None:
+            return ResponseApdu(b"", 0x6985)
+        key, cipher = selected
+        try:
+            template = tlv.parse_single(cmd.data)
+            peer = template.find(0x80) if template.tag == 0x7C else None
+        except CardReaderError:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        secret = None if peer is None else self._agree(key, peer.value)
+        if secret is None:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        self._pending_sm = session_from_secret(secret, cipher)
+        return ResponseApdu(b"\x7c\x00", SW_OK)
+
+
+def _fresh_aa(key: AaPrivateKey) -> AaPrivateKey:
+    """A new key of the same type and size (a clone's key: right type, wrong value)."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return rsa.generate_private_key(65537, key.key_size)
+    return ec.generate_private_key(key.curve)
+
+
+def _fresh_ca(key: CaPrivateKey) -> CaPrivateKey:
+    if isinstance(key, DhPrivateKey):
+        return generate_dh_key(key.domain)
+    return ec.generate_private_key(key.curve)
