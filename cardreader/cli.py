@@ -202,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--out", default="out/demo-card", help="folder for the dump and card.json")
     dm.add_argument("--json", action="store_true")
     dm.set_defaults(func=cmd_demo)
+    __import__("cardreader.trust_cli").trust_cli.add_trust_commands(sub)
     return p
 
 

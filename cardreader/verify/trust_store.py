@@ -366,9 +366,9 @@ def import_into(
             check_integrity(ml)
         else:
             raise InputError(
-                f"{path}: a master list needs its signer's CSCA to be verified "
-                "(--ml-anchor CERT, e.g. DE_ROOT_CA_CSCA07.cer for the German list); "
-                "danh sách chưa được xác minh nên không nhập"
+                f"{path}: danh sách CSCA chưa được xác minh nên không nhập / a master list "
+                "needs its signer's CSCA to be verified (--ml-anchor CERT, e.g. "
+                "DE_ROOT_CA_CSCA07.cer for the German list; --unverified to import anyway)"
             )
         source = _ml_source(path, ml, anchor)
         added = present = 0
@@ -477,10 +477,15 @@ class TrustStore(TrustIndex):
         os.chmod(self.path, 0o700)
         for sub in ("certs", "crls"):
             (self.path / sub).mkdir(exist_ok=True, mode=0o700)
+        written = False
         for fp, cert in self._certs.items():
-            _write_once(self._file(fp), cert.der)
+            written |= _write_once(self._file(fp), cert.der)
         for fp, crl in self._crls.items():
-            _write_once(self._file(fp), crl.der)
+            written |= _write_once(self._file(fp), crl.der)
+        if written:
+            # One flush for hundreds of new files (an fsync each costs ~1 ms) before the index
+            # that names them; a file lost anyway is caught by its fingerprint when loaded.
+            _sync()
         doc = {
             "version": INDEX_VERSION,
             "entries": [asdict(e) for e in self.entries()],
@@ -488,19 +493,27 @@ class TrustStore(TrustIndex):
         _atomic_write(self._index_file, json.dumps(doc, ensure_ascii=False, indent=1).encode())
 
 
-def _write_once(path: Path, data: bytes) -> None:
+def _write_once(path: Path, data: bytes) -> bool:
     if path.exists() and path.stat().st_size == len(data):
-        return
-    _atomic_write(path, data)
+        return False
+    _atomic_write(path, data, fsync=False)
+    return True
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _sync() -> None:
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+
+
+def _atomic_write(path: Path, data: bytes, *, fsync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
