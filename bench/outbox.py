@@ -98,11 +98,12 @@ def bench_sync(outbox: Outbox, work: Path, n: int) -> tuple[float, dict[str, int
     port = free_port()
     env = dict(os.environ, KIOSK_INTAKE_ENROLMENT_TOKEN=TOKEN,
                PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.intake", "--port", str(port), "--db",
-         str(work / "intake.sqlite3"), "--allow-fault-injection"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
-    )
+    with (work / "intake.log").open("wb") as log:  # a file: an unread pipe would fill up
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.intake", "--port", str(port), "--db",
+             str(work / "intake.sqlite3"), "--allow-fault-injection"],
+            stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=REPO,
+        )
     try:
         assert proc.stdout is not None
         if "listening" not in proc.stdout.readline():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import ssl
@@ -38,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-key", type=Path, help="PEM private key of --tls-cert")
     p.add_argument("--max-skew", type=int, default=300,
                    help="accepted clock difference of signed requests, seconds")
+    p.add_argument("--log-level", default="warning",
+                   choices=["debug", "info", "warning", "error"],
+                   help="'info' adds an access log (request lines only) on stderr")
     p.add_argument("--reject-kind", action="append", default=[],
                    help="answer 422 for submissions of this kind (tests)")
     p.add_argument("--allow-fault-injection", action="store_true",
@@ -54,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     token = os.environ.get(ENV_TOKEN) or None
     try:
         if args.enrolment_token_file is not None:

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import re
 import socket
 import ssl
@@ -46,6 +47,7 @@ from kiosk.device_key import (
 )
 from kiosk.intake.db import DeviceConflictError, IdempotencyConflictError, IntakeDB
 
+_log = logging.getLogger("kiosk.intake")
 MAX_BODY_BYTES = 24 * 1024 * 1024
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 KIND_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
@@ -138,9 +140,11 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:
-        # No access log: paths and headers carry nothing personal, but bodies might, and a
-        # quiet default keeps test output clean. Counters are available via /_faults.
-        return
+        # Access log at INFO (request line, status, size; never bodies), errors at WARNING.
+        _log.info("%s %s", self.address_string(), format % args)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        _log.warning("%s %s", self.address_string(), format % args)
 
     # --- helpers ---------------------------------------------------------------------------
 

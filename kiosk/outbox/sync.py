@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import ssl
 import threading
@@ -50,6 +51,7 @@ from kiosk.outbox.store import (
     Released,
 )
 
+_log = logging.getLogger("kiosk.outbox.sync")
 SUBMISSIONS_PATH = "/v1/submissions"
 TRANSIENT_4XX = frozenset({408, 409, 425, 429})
 AUTH_4XX = frozenset({401, 403})
@@ -369,6 +371,15 @@ class SyncWorker:
             errors=tuple(errors),
         )
         self._report_connectivity(report, auth_error, unreachable, errors)
+        # Counts and error codes only: nothing personal reaches the log.
+        _log.log(
+            logging.INFO if not errors else logging.WARNING,
+            "sync batch: %d attempted, %d delivered, %d transient, %d permanent, %d dead, "
+            "%d released%s",
+            report.attempted, report.delivered, report.transient_failures,
+            report.permanent_failures, report.dead_lettered, report.released,
+            f"; errors: {', '.join(errors)}" if errors else "",
+        )
         if self.audit is not None and report.attempted:
             self.audit.record(
                 SYNC_RESULT,

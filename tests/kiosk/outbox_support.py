@@ -116,12 +116,15 @@ class IntakeProcess:
                 *self.extra]
         if self.token_file is not None:
             args += ["--enrolment-token-file", str(self.token_file)]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=python_env(), cwd=REPO)
+        # stderr to a file: an unread pipe fills up and blocks the server.
+        self.log_path = self.db.with_name(f"intake-{self.port}.log")
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log,
+                                         text=True, env=python_env(), cwd=REPO)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         if "listening" not in line:
-            err = self.proc.stderr.read() if self.proc.stderr else ""
+            err = self.log_path.read_text(errors="replace")
             raise RuntimeError(f"intake server did not start: {line!r} {err[-2000:]}")
         return self
 
@@ -133,9 +136,8 @@ class IntakeProcess:
         else:
             self.proc.terminate()
         self.proc.wait(timeout=10)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         self.proc = None
 
     def faults(self, **plan: object) -> None:

@@ -65,12 +65,14 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([*as_user, _pg_bin("initdb"), "-D", str(data), "-U", "kiosk",
                     "--auth=trust", "-E", "UTF8", "--locale=C"],
                    check=True, capture_output=True, timeout=120)
-    proc = subprocess.Popen(
-        [*as_user, _pg_bin("postgres"), "-D", str(data), "-p", str(port),
-         "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={base}",
-         "-c", "fsync=off"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    log_path = base / "postgres.log"
+    with log_path.open("wb") as log:  # a file: an unread pipe would fill up and block
+        proc = subprocess.Popen(
+            [*as_user, _pg_bin("postgres"), "-D", str(data), "-p", str(port),
+             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={base}",
+             "-c", "fsync=off"],
+            stdout=subprocess.DEVNULL, stderr=log,
+        )
     url = f"postgresql://kiosk@127.0.0.1:{port}/postgres"
     try:
         import psycopg
@@ -82,15 +84,13 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except psycopg.OperationalError:
                 if time.time() > deadline or proc.poll() is not None:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    err = log_path.read_text(errors="replace")
                     raise RuntimeError(f"PostgreSQL did not start: {err[-2000:]}") from None
                 time.sleep(0.2)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if proc.stderr is not None:
-            proc.stderr.close()
         if as_user:
             shutil.rmtree(base, ignore_errors=True)
 
@@ -172,8 +172,8 @@ def test_kiosk_intake_accepts_a_postgres_url(db: PostgresIntakeDB, pg_url: str,
     env = python_env()
     env["KIOSK_INTAKE_ENROLMENT_TOKEN"] = TOKEN
     proc = subprocess.Popen([sys.executable, "-m", "kiosk.intake", "--port", str(port),
-                             "--db", pg_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, cwd=REPO)
+                             "--db", pg_url], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=REPO)
     try:
         assert proc.stdout is not None
         assert "listening" in json.loads(proc.stdout.readline())

@@ -322,7 +322,8 @@ def test_https_with_a_pinned_ca(tmp_path: Path) -> None:
 def test_kiosk_intake_process_serves_and_stops(tmp_path: Path) -> None:
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
-    proc = IntakeProcess(tmp_path / "intake.db", token_file=token_file).start()
+    proc = IntakeProcess(tmp_path / "intake.db", token_file=token_file,
+                         extra=["--log-level", "info"]).start()
     try:
         assert httpx.get(proc.url + "/v1/health").status_code == 200
         key = DeviceKey.generate()
@@ -334,6 +335,9 @@ def test_kiosk_intake_process_serves_and_stops(tmp_path: Path) -> None:
         assert proc.stats()["submissions"] == 1
     finally:
         proc.stop()
+    access_log = proc.log_path.read_text()
+    assert '"POST /v1/submissions HTTP/1.1" 201' in access_log
+    assert '"POST /v1/submissions HTTP/1.1" 503' in access_log
 
 
 def post_to(url: str, key: DeviceKey, body: bytes) -> httpx.Response:
