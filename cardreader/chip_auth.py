@@ -13,7 +13,9 @@ Protocol, as implemented (9303-11 6.2.1-6.2.4, 9.2.5-9.2.6; TR-03110-3 B.1 and B
   wins (AES-256 > AES-192 > AES-128 > 3DES). A DG14 with a public key but no
   ChipAuthenticationInfo means the 3DES variant (as in the first-generation passports).
 - 3DES variant: MSE:Set KAT ``00 22 41 A6`` with DO91 = our ephemeral public key and DO84 =
-  the key reference when the chip has several keys.
+  the key reference. 9303-11 requires DO84 only when the key is ambiguous (several keys); it is
+  sent whenever DG14 names the key, as real chips accept it then (a recorded German passport
+  session, replayed in the tests, does exactly this).
 - AES variant: MSE:Set AT ``00 22 41 A4`` with DO80 = the protocol OID and DO84 as above, then
   GENERAL AUTHENTICATE ``00 86 00 00`` with ``7C { 80 ephemeral public key }``, Le 00; the
   chip answers ``7C 00``.
@@ -265,8 +267,9 @@ def load_dh_public_key(spki_der: bytes) -> DhPublicKey:
 def _dh_exponent(domain: DhDomain, rng: Random) -> int:
     bound = domain.q if domain.q is not None else domain.p - 1
     size = (bound.bit_length() + 7) // 8
+    mask = (1 << bound.bit_length()) - 1
     for _ in range(64):
-        x = int.from_bytes(rng(size), "big")
+        x = int.from_bytes(rng(size), "big") & mask
         if 1 < x < bound - 1:
             return x
     raise ValueError("the random source gave no usable DH exponent in 64 draws")
@@ -276,14 +279,15 @@ def _dh_exponent(domain: DhDomain, rng: Random) -> int:
 
 
 def ec_private_key_from_rng(curve: ec.EllipticCurve, rng: Random) -> ec.EllipticCurvePrivateKey:
-    """An EC private key whose scalar is the first rng draw in 1..n-1 (rejection sampling:
-    unbiased, and a recorded scalar replays as itself)."""
+    """An EC private key whose scalar is the first rng draw (cut to the bit length of the
+    order n) in 1..n-1: rejection sampling, unbiased, and a recorded scalar replays as itself."""
     params = CURVES_BY_NAME.get(curve.name)
     if params is None:
         raise UnsupportedAlgorithmError(f"chip authentication: no order known for {curve.name}")
     size = (params.n.bit_length() + 7) // 8
+    mask = (1 << params.n.bit_length()) - 1
     for _ in range(64):
-        d = int.from_bytes(rng(size), "big")
+        d = int.from_bytes(rng(size), "big") & mask  # surplus top bits off (P-521: 7 bits)
         if 0 < d < params.n:
             return ec.derive_private_key(d, curve)
     raise ValueError("the random source gave no usable EC scalar in 64 draws")
@@ -317,7 +321,7 @@ class CaPlan:
     cipher: CipherKind
     public_key: ChipAuthenticationPublicKeyInfo
     key_id: int | None
-    send_key_id: bool  # DO84 is needed: the chip has several CA keys
+    send_key_id: bool  # DO84 goes with the command: DG14 names the key
     inferred: bool = False  # no ChipAuthenticationInfo: 3DES assumed
 
     @property
@@ -354,7 +358,7 @@ def plan_chip_authentication(dg14: Dg14) -> CaPlan | None:
                     CipherKind.DES3,
                     key,
                     key.key_id,
-                    several and key.key_id is not None,
+                    key.key_id is not None,
                     inferred=True,
                 )
             )
@@ -377,7 +381,7 @@ def plan_chip_authentication(dg14: Dg14) -> CaPlan | None:
                     cipher,
                     key,
                     key_id,
-                    several and key_id is not None,
+                    key_id is not None,
                 )
             )
     if not candidates:
