@@ -68,7 +68,8 @@ def _emit(doc: dict[str, Any], as_json: bool, human: str) -> None:
 
 def _open_outbox(cfg: KioskConfig, *, recover: bool = False) -> Outbox:
     provider = default_key_provider(cfg.key_file_path, use_keyring=cfg.use_keyring)
-    return Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after, recover=recover)
+    return Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after,
+                  dead_blocks_citizen=cfg.dead_blocks_citizen, recover=recover)
 
 
 def _audit_operator(cfg: KioskConfig, action: str, **fields: object) -> None:
@@ -99,6 +100,8 @@ def _status_text(st: OutboxStatus) -> str:
     ]
     if st.dead:
         lines.append(f"Lỗi cũ nhất / oldest dead: {_age(st.oldest_dead_age_s)}")
+    if st.blocked_by_dead:
+        lines.append(f"Chờ hồ sơ lỗi của cùng người / held behind dead: {st.blocked_by_dead}")
     if st.last_error:
         lines.append(f"Lỗi gần nhất / last error: {st.last_error}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ Example (every key optional; relative paths are relative to ``data_dir``)::
     [outbox]
     path = "outbox.sqlite3"
     dead_letter_after = 5        # permanent (4xx) failures before a submission is dead
+    dead_blocks_citizen = true   # a dead submission holds back that citizen's later ones
     backoff_base_s = 1
     backoff_cap_s = 300
 
@@ -50,7 +51,8 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 _OWN_KEYS: dict[str, set[str]] = {
     "intake": {"url", "ca_file", "timeout_s"},
-    "outbox": {"path", "dead_letter_after", "backoff_base_s", "backoff_cap_s"},
+    "outbox": {"path", "dead_letter_after", "dead_blocks_citizen", "backoff_base_s",
+               "backoff_cap_s"},
     "keys": {"file", "use_keyring", "device_key"},
     "audit": {"path"},
 }
@@ -74,6 +76,7 @@ class KioskConfig:
     request_timeout_s: float = 15.0
     outbox_path: Path = Path()
     dead_letter_after: int = 5
+    dead_blocks_citizen: bool = True
     backoff_base_s: float = 1.0
     backoff_cap_s: float = 300.0
     key_file_path: Path = Path()
@@ -161,6 +164,7 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
         request_timeout_s=get("intake", "timeout_s", float, 15.0),
         outbox_path=path_of("outbox", "path", "outbox.sqlite3"),
         dead_letter_after=get("outbox", "dead_letter_after", int, 5),
+        dead_blocks_citizen=get("outbox", "dead_blocks_citizen", bool, True),
         backoff_base_s=get("outbox", "backoff_base_s", float, 1.0),
         backoff_cap_s=get("outbox", "backoff_cap_s", float, 300.0),
         key_file_path=path_of("keys", "file", "keys.json"),

@@ -53,7 +53,8 @@ def open_runtime(cfg: KioskConfig, *, key_provider: KeyProvider | None = None) -
                                                     use_keyring=cfg.use_keyring)
     keyset = provider.load()
     audit = AuditLog(cfg.audit_log_path, keyset.hmac_key)
-    outbox = Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after)
+    outbox = Outbox(cfg.outbox_path, provider, dead_after=cfg.dead_letter_after,
+                    dead_blocks_citizen=cfg.dead_blocks_citizen)
     try:
         device_key = DeviceKey.load_or_create(cfg.device_key_path)
         verify: bool | str = str(cfg.intake_ca_file) if cfg.intake_ca_file else True

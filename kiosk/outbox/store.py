@@ -93,6 +93,16 @@ def _m0001_outbox_table(db: Database) -> None:
     db.execute("CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE status = 'sent'")
 
 
+@MIGRATIONS(name="0002_citizen_index_covers_dead")
+def _m0002_citizen_index_covers_dead(db: Database) -> None:
+    # Dead submissions block later ones of the same citizen (strict ordering): the index of
+    # "earlier unacknowledged submissions" must cover them too.
+    db.execute("DROP INDEX outbox_citizen_open")
+    db.execute(
+        "CREATE INDEX outbox_citizen_open ON outbox (citizen_ref, id) WHERE status != 'sent'"
+    )
+
+
 def uuid7(now: float | None = None) -> str:
     """A UUID version 7 (RFC 9562 section 5.7): 48-bit Unix milliseconds, then random bits.
 
@@ -126,6 +136,8 @@ class OutboxStatus:
     oldest_dead_age_s: float | None
     next_attempt_at: float | None
     last_error: str | None
+    #: Queued submissions held back because an earlier one of the same citizen is dead.
+    blocked_by_dead: int = 0
 
     @property
     def queued(self) -> int:
@@ -156,6 +168,7 @@ class OutboxStatus:
             "oldest_dead_age_s": _round(self.oldest_dead_age_s),
             "next_attempt_at": _round(self.next_attempt_at),
             "last_error": self.last_error,
+            "blocked_by_dead": self.blocked_by_dead,
         }
 
 
@@ -248,7 +261,10 @@ class Outbox:
     """The durable, encrypted outbox (see the module docstring).
 
     ``clock`` returns epoch seconds; tests pass a fake one. ``dead_after`` is the number of
-    permanent (4xx) failures after which a submission is dead-lettered. ``recover=False`` is
+    permanent (4xx) failures after which a submission is dead-lettered. With
+    ``dead_blocks_citizen`` (the default) a dead submission holds back the later submissions
+    of the same citizen until an operator retries it: nothing of a citizen is delivered
+    before everything queued earlier for them was acknowledged. ``recover=False`` is
     for operator tools that open the outbox while the application (and its sync worker) runs:
     they must not take back rows the worker is sending.
     """
@@ -259,6 +275,7 @@ class Outbox:
         key_provider: KeyProvider,
         *,
         dead_after: int = 5,
+        dead_blocks_citizen: bool = True,
         clock: Callable[[], float] = time.time,
         busy_timeout_ms: int = 10_000,
         recover: bool = True,
@@ -267,6 +284,7 @@ class Outbox:
             raise ValueError("dead_after must be at least 1")
         self.path = Path(path)
         self.dead_after = dead_after
+        self.dead_blocks_citizen = dead_blocks_citizen
         self._clock = clock
         self._provider = key_provider
         self._cipher = PayloadCipher(key_provider.load())
@@ -353,6 +371,11 @@ class Outbox:
             with contextlib.suppress(Exception):
                 listener()
 
+    @property
+    def _not_dead_term(self) -> str:
+        # Kept as a separate term so the partial index (status != 'sent') stays usable.
+        return "" if self.dead_blocks_citizen else " AND p.status != 'dead'"
+
     @staticmethod
     def _aad(idempotency_key: str, kind: str) -> bytes:
         return AAD_PREFIX + idempotency_key.encode("ascii") + b"\x00" + kind.encode("ascii")
@@ -413,6 +436,13 @@ class Outbox:
             (oldest_dead,) = self._conn.execute(
                 "SELECT min(created_at) FROM outbox WHERE status = 'dead'"
             ).fetchone()
+            blocked = 0
+            if self.dead_blocks_citizen and counts["dead"]:
+                (blocked,) = self._conn.execute(
+                    "SELECT count(*) FROM outbox AS o WHERE o.status = 'queued' AND EXISTS"
+                    " (SELECT 1 FROM outbox AS p WHERE p.citizen_ref = o.citizen_ref"
+                    "  AND p.id < o.id AND p.status != 'sent' AND p.status = 'dead')"
+                ).fetchone()
             row = self._conn.execute(
                 "SELECT last_error FROM outbox WHERE status IN ('queued', 'sending', 'dead')"
                 " AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1"
@@ -423,6 +453,7 @@ class Outbox:
             oldest_dead_age_s=None if oldest_dead is None else max(0.0, now - oldest_dead),
             next_attempt_at=None if next_at is None else float(next_at),
             last_error=None if row is None else str(row[0]),
+            blocked_by_dead=int(blocked),
         )
 
     def pending_counts(self) -> tuple[int, int]:
@@ -504,8 +535,8 @@ class Outbox:
 
         Per-citizen order: only the oldest not-yet-acknowledged submission of each citizen is
         eligible, so one batch holds at most one item per citizen and items of one citizen
-        are delivered in enqueue order. Dead submissions do not block later ones (they wait
-        for an operator; see ``kiosk outbox retry-dead``).
+        are delivered in enqueue order. A dead submission blocks the citizen's later ones
+        unless ``dead_blocks_citizen`` is off (see ``kiosk outbox retry-dead``).
         """
         now = self._clock()
         claimed: list[ClaimedItem] = []
@@ -516,7 +547,7 @@ class Outbox:
                 " o.permanent_failures, o.key_id, o.ciphertext FROM outbox AS o"
                 " WHERE o.status = 'queued' AND o.next_attempt_at <= ?"
                 " AND NOT EXISTS (SELECT 1 FROM outbox AS p WHERE p.citizen_ref = o.citizen_ref"
-                "   AND p.id < o.id AND p.status IN ('queued', 'sending'))"
+                "   AND p.id < o.id AND p.status != 'sent'" + self._not_dead_term + ")"
                 " ORDER BY o.id LIMIT ?",
                 (now, int(limit)),
             ).fetchall()

@@ -66,6 +66,7 @@ def test_config_defaults_and_sections(tmp_path: Path) -> None:
     assert cfg.outbox_path == tmp_path / "data" / "outbox.sqlite3"
     assert cfg.device_key_path == tmp_path / "data" / "device_key.pem"
     assert cfg.dead_letter_after == 2 and cfg.backoff_base_s == 0.01
+    assert cfg.dead_blocks_citizen is True
     assert cfg.use_keyring is False and cfg.request_timeout_s == 5.0
     assert cfg.sections["bhyt"] == {"endpoint": "https://gw.test", "user": "u"}
     env_cfg = load_config(path, env={"CCCD_KIOSK_DATA_DIR": str(tmp_path / "elsewhere")})

@@ -88,7 +88,63 @@ def test_migrations_are_recorded_and_reopening_is_idempotent(kiosk: Kiosk) -> No
     conn = raw(kiosk.outbox_path)
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     conn.close()
-    assert names == ["0001_outbox_table"]
+    assert names == ["0001_outbox_table", "0002_citizen_index_covers_dead"]
+
+
+def test_an_old_database_is_migrated_on_open(kiosk: Kiosk) -> None:
+    from sqlite_utils import Database
+
+    from kiosk.outbox.store import MIGRATIONS, connect
+
+    conn = connect(kiosk.outbox_path)
+    MIGRATIONS.apply(Database(conn), stop_before="0002_citizen_index_covers_dead")
+    conn.execute(
+        "INSERT INTO outbox (idempotency_key, kind, citizen_ref, status, next_attempt_at,"
+        " created_at, updated_at, sent_at, receipt) VALUES"
+        " ('k-old', 'ct01', 'citizenAAAA', 'sent', 0, 0, 0, 0, 'R-old')"
+    )
+    conn.close()
+    outbox = kiosk.outbox()
+    sql = outbox._conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'outbox_citizen_open'"
+    ).fetchone()[0]
+    assert "status != 'sent'" in sql
+    plan = " ".join(str(r) for r in outbox._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM outbox AS p WHERE p.citizen_ref = 'x' AND p.id < 5"
+        " AND p.status != 'sent'"))
+    assert "outbox_citizen_open" in plan
+    assert outbox.status().sent == 1  # the old row survived
+    outbox.close()
+
+
+def test_a_dead_submission_holds_back_the_citizens_later_ones(kiosk: Kiosk) -> None:
+    outbox = kiosk.outbox(dead_after=1)
+    a1 = outbox.enqueue("ct01", {"n": 1}, citizen_ref="citizenAAAA")
+    a2 = outbox.enqueue("ct01", {"n": 2}, citizen_ref="citizenAAAA")
+    b1 = outbox.enqueue("ct01", {"n": 3}, citizen_ref="citizenBBBB")
+    first = outbox.claim(10)
+    outbox.complete([Failed(a1.id, "http_422", 0.0, permanent=True), Released(b1.id)])
+    assert [c.id for c in outbox.claim(10)] == [b1.id]  # a2 waits behind dead a1
+    st = outbox.status()
+    assert (st.dead, st.blocked_by_dead) == (1, 1)
+    assert len(first) == 2
+    outbox.complete([Delivered(b1.id, "R-b1")])
+    outbox.retry_dead()
+    assert [c.id for c in outbox.claim(10)] == [a1.id]
+    outbox.complete([Delivered(a1.id, "R-a1")])
+    assert [c.id for c in outbox.claim(10)] == [a2.id]
+    outbox.close()
+
+
+def test_dead_blocking_can_be_turned_off(kiosk: Kiosk) -> None:
+    outbox = kiosk.outbox(dead_after=1, dead_blocks_citizen=False)
+    a1 = outbox.enqueue("ct01", {"n": 1}, citizen_ref="citizenAAAA")
+    a2 = outbox.enqueue("ct01", {"n": 2}, citizen_ref="citizenAAAA")
+    outbox.claim(10)
+    outbox.complete([Failed(a1.id, "http_422", 0.0, permanent=True)])
+    assert [c.id for c in outbox.claim(10)] == [a2.id]
+    assert outbox.status().blocked_by_dead == 0
+    outbox.close()
 
 
 def test_database_file_holds_no_personal_data_in_clear(kiosk: Kiosk) -> None:
