@@ -114,7 +114,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
         raise InputError("give --dump DIR or --demo")
     if not 1 <= args.max_le <= 65536:
         raise InputError("--max-le must be 1..65536")
-    config = ChipConfig(max_le=args.max_le, extended=args.extended)
+    config = ChipConfig(max_le=args.max_le, extended=args.extended, cloned=args.cloned)
     chip = chip_from_dump(directory, config)
     link = LinkModel(latency=args.latency_ms / 1000.0, link_bps=args.link_bps or None)
     card = VirtualCard(chip, host=args.host, port=args.port, link=link)
@@ -129,8 +129,9 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     card.insert()
     _emit(
         args,
-        {"emulating": str(directory), "host": args.host, "port": args.port},
-        f"card from {directory} inserted in vpcd {args.host}:{args.port}; Ctrl-C to remove",
+        {"emulating": str(directory), "host": args.host, "port": args.port, "cloned": args.cloned},
+        f"{'CLONED ' if args.cloned else ''}card from {directory} inserted in vpcd "
+        f"{args.host}:{args.port}; Ctrl-C to remove",
     )
     sys.stdout.flush()
     try:
@@ -195,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     em.add_argument("--extended", action="store_true", help="support extended length")
     em.add_argument("--latency-ms", type=float, default=0.0, help="added delay per APDU")
     em.add_argument("--link-bps", type=int, default=0, help="emulated link speed, bits/s")
+    em.add_argument(
+        "--cloned",
+        action="store_true",
+        help="act as a copied chip: same files, fresh AA/CA private keys (must be caught)",
+    )
     em.add_argument("--json", action="store_true")
     em.set_defaults(func=cmd_emulate)
 
