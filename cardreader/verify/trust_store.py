@@ -581,18 +581,23 @@ def load_trust_sources(
             source.results.append(import_into(source, file))
     pool = explicit or source.certificates()
     for file in pending_ml:
+        result: ImportResult | None = None
         if explicit:
             result = import_into(source, file, ml_anchors=explicit, at=at)
-        else:
+        reason = "no certificate was given to check it against"
+        if result is None and pool:
             try:
                 result = import_into(source, file, ml_anchors=pool, at=at)
             except CardReaderError as exc:
                 if exc.code not in ("untrusted_issuer", "expired"):
                     raise
-                result = import_into(source, file, unverified=True, at=at)
-                source.warnings.append(
-                    f"{file}: master list signature NOT verified against a trusted CSCA "
-                    f"(give its signer's CSCA, e.g. with --ml-anchor): {exc.message}"
-                )
+                reason = exc.message
+        if result is None:
+            result = import_into(source, file, unverified=True, at=at)
+            source.warnings.append(
+                f"{file}: danh sách CSCA CHƯA được xác minh / master list signature NOT "
+                f"verified against a trusted CSCA (give its signer's CSCA, e.g. with "
+                f"--ml-anchor): {reason}"
+            )
         source.results.append(result)
     return source
