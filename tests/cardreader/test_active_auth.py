@@ -10,6 +10,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cardreader.apdu import CommandApdu
 from cardreader.channel import SecureChannel
@@ -272,3 +274,18 @@ def test_results_hold_no_personal_data() -> None:
         text = str(result.to_dict())
         for secret in (card.citizen.id_number, card.document_number, "NGUYỄN", "THỬ"):
             assert secret not in text
+
+
+_EC_SPKI = (
+    ec.generate_private_key(ec.SECP256R1())
+    .public_key()
+    .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=160), st.booleans())
+def test_fuzz_ecdsa_answers_only_give_library_errors(sig: bytes, with_info: bool) -> None:
+    info = ActiveAuthenticationInfo(ID_AA, 1, ECDSA_WITH_SHA256) if with_info else None
+    with pytest.raises(BadSignatureError):
+        verify_active_auth(_EC_SPKI, bytes(8), sig, info)

@@ -6,7 +6,9 @@ keys with key references) against the emulator, clones caught, and the failure m
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,6 +30,7 @@ from cardreader.chip_auth import (
     session_from_secret,
 )
 from cardreader.emulator.chip import CaPrivateKey, ChipConfig
+from cardreader.emulator.from_dump import chip_from_dump
 from cardreader.errors import CardReaderError, CardRemovedError, ParseError
 from cardreader.file_reader import FileReader, ReadPolicy
 from cardreader.lds import tlv
@@ -504,3 +507,32 @@ def test_ephemeral_scalar_draws_are_cut_and_rejected_not_reduced() -> None:
     assert key.private_numbers().private_value == 5
     with pytest.raises(ValueError):
         ec_private_key_from_rng(ec.SECP256R1(), lambda n: bytes(n))  # zero forever
+
+
+def test_chip_from_dump_takes_the_keys_from_chip_json(tmp_path: Path) -> None:
+    card = h.card(aa_key="ecdsa-p256")
+    directory = card.write(tmp_path / "card")
+    for cloned in (False, True):
+        chip = chip_from_dump(directory, ChipConfig(cloned=cloned))
+        session = h.open_session(EmulatorTransport(chip), card)
+        aa = run_active_authentication(session.channel, session.dg15, session.dg14)
+        ca = run_chip_authentication(session.channel, session.dg14)
+        assert (aa.ok, ca.ok) == (not cloned, not cloned)
+    secrets = json.loads((directory / "chip.json").read_text("utf-8"))
+    for field, value in (
+        ("aa_private_key_pem", "-----BEGIN PRIVATE KEY-----\nnot a key\n"),
+        ("ca_private_key_pem", 42),
+        ("ca_key_id", "1"),
+    ):
+        broken = dict(secrets, **{field: value})
+        (directory / "chip.json").write_text(json.dumps(broken), "utf-8")
+        with pytest.raises(ParseError, match=field):
+            chip_from_dump(directory)
+    # no keys in chip.json: the chip has neither AA nor CA, and says so
+    (directory / "chip.json").write_text(
+        json.dumps({k: v for k, v in secrets.items() if not k.endswith("_pem")}), "utf-8"
+    )
+    chip = chip_from_dump(directory)
+    session = h.open_session(EmulatorTransport(chip), card)
+    assert "6D00" in run_active_authentication(session.channel, session.dg15, session.dg14).detail
+    assert not run_chip_authentication(session.channel, session.dg14).ok
