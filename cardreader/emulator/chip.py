@@ -377,7 +377,7 @@ class ChipEmulator:
             return ResponseApdu(b"", SW_SECURITY_STATUS)
         if cmd.p1 != 0 or cmd.p2 != 0:
             return ResponseApdu(b"", 0x6A86)
-        if len(cmd.data) != 8:
+        if len(cmd.data) != 8 or (cmd.extended and not self.config.extended):
             return ResponseApdu(b"", SW_WRONG_LENGTH)
         key = self.aa_key
         if isinstance(key, rsa.RSAPrivateKey):

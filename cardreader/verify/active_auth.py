@@ -3,7 +3,8 @@ with the private key whose public half is in DG15, proving it is not a copy.
 
 Protocol (9303-11 6.1, ISO/IEC 7816-4 INTERNAL AUTHENTICATE):
 1. the inspection system sends INTERNAL AUTHENTICATE ``00 88 00 00`` with an 8-byte random
-   challenge RND.IFD and Le = 00, under the secure messaging of the session;
+   challenge RND.IFD and Le = 00, under the secure messaging of the session (extended Le when
+   the protected answer cannot fit 256 bytes, e.g. RSA-2048; see _internal_authenticate);
 2. the chip answers with a signature:
    - RSA: ISO/IEC 9796-2 digital signature scheme 1 with message M = M1 || RND.IFD, M1 chosen by
      the chip and recovered from the signature; trailer BC (SHA-1) or xx CC naming the hash
@@ -33,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from cardreader.apdu import SW_OK, CommandApdu, describe_sw
+from cardreader.apdu import SW_OK, SW_WRONG_LENGTH, CommandApdu, ResponseApdu, describe_sw
 from cardreader.channel import Channel
 from cardreader.errors import (
     BadSignatureError,
@@ -46,6 +47,7 @@ from cardreader.errors import (
 from cardreader.lds.dg14 import Dg14
 from cardreader.lds.dg15 import Dg15
 from cardreader.lds.security_infos import ActiveAuthenticationInfo
+from cardreader.secure_messaging import wrapped_response_length
 from cardreader.verify import iso9796
 from cardreader.verify.keys import load_public_key_info
 
@@ -194,6 +196,37 @@ def _key_description(dg15: Dg15) -> str:
         return dg15.algorithm.upper()
 
 
+def _answer_length(dg15: Dg15) -> int:
+    """Bytes of signature the chip will answer (the modulus length for RSA, 0 if unknown)."""
+    try:
+        loaded = load_public_key_info(dg15.public_key_der)
+    except CardReaderError:
+        return 0
+    return (loaded.key_size + 7) // 8 if loaded.algorithm == "rsa" else 0
+
+
+def _internal_authenticate(channel: Channel, challenge: bytes, answer_length: int) -> ResponseApdu:
+    """INTERNAL AUTHENTICATE with Le = 00, or extended Le = 0000 when the protected answer
+    cannot fit a short response (an RSA-2048 signature is 256 bytes before secure messaging
+    wraps it; ISO/IEC 7816-4 5.1: a short Le asks for 256 bytes at most). A chip without
+    extended length answers 6700; it is then asked again with a short Le."""
+    sm = channel.secure
+    long_answer = (
+        answer_length > 0
+        and (wrapped_response_length(answer_length, sm.kind) if sm is not None else answer_length)
+        > 256
+    )
+    if long_answer:
+        extended = CommandApdu(
+            0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00, challenge, le=65536, extended=True
+        )
+        response = channel.send(extended)
+        if response.sw != SW_WRONG_LENGTH:
+            return response
+    short = CommandApdu(0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00, challenge, le=256)
+    return channel.send(short)
+
+
 def run_active_authentication(
     channel: Channel,
     dg15: Dg15 | None,
@@ -216,9 +249,8 @@ def run_active_authentication(
     challenge = rng(CHALLENGE_LENGTH)
     if len(challenge) != CHALLENGE_LENGTH:
         raise ValueError("the challenge source must return 8 bytes")
-    command = CommandApdu(0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00, challenge, le=256)
     try:
-        response = channel.send(command)
+        response = _internal_authenticate(channel, challenge, _answer_length(dg15))
     except TransportError:
         raise
     except SecureMessagingError as exc:

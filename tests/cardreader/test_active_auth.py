@@ -289,3 +289,28 @@ def test_fuzz_ecdsa_answers_only_give_library_errors(sig: bytes, with_info: bool
     info = ActiveAuthenticationInfo(ID_AA, 1, ECDSA_WITH_SHA256) if with_info else None
     with pytest.raises(BadSignatureError):
         verify_active_auth(_EC_SPKI, bytes(8), sig, info)
+
+
+@pytest.mark.parametrize(
+    "aa_key,extended,apdus,expect_extended",
+    [
+        ("rsa-1024", False, 1, False),  # 128-byte signature: fits a short answer
+        ("rsa-2048", True, 1, True),  # 256 bytes + SM: extended Le, the chip supports it
+        ("rsa-2048", False, 2, True),  # 6700 to the extended command, then short Le again
+        ("ecdsa-brainpoolp512r1", False, 1, False),
+    ],
+)
+def test_long_signatures_ask_for_extended_length(
+    aa_key: str, extended: bool, apdus: int, expect_extended: bool
+) -> None:
+    card = h.card(aa_key=aa_key)
+    chip = h.emulator(card, ChipConfig(extended=extended))
+    session = h.open_session(EmulatorTransport(chip), card)
+    chip.log = []
+    result = run_active_authentication(session.channel, session.dg15, session.dg14)
+    assert result.ok, result
+    assert len(chip.log) == apdus
+    first = CommandApdu.from_bytes(chip.log[0][0])
+    assert first.extended is expect_extended
+    # the channel is still in step afterwards
+    assert session.channel.send(CommandApdu(0x00, 0xB0, 0x9E, 0x00, le=1)).sw == 0x9000
