@@ -44,7 +44,7 @@ def kiosk(tmp_path: Path, intake: IntakeProcess) -> Kiosk:
     return k
 
 
-def make_worker(kiosk: Kiosk, outbox: Outbox, url: str, timeout_s: float = 2.0) -> SyncWorker:
+def make_worker(kiosk: Kiosk, outbox: Outbox, url: str, timeout_s: float = 10.0) -> SyncWorker:
     return SyncWorker(outbox, url, kiosk.device_key(), timeout_s=timeout_s,
                       backoff=Backoff(0.01, 0.05, rng=random.Random(5)), batch_size=16,
                       concurrency=4)
@@ -115,7 +115,7 @@ def test_slow_responses_within_the_timeout(kiosk: Kiosk, intake: IntakeProcess,
     outbox = kiosk.outbox()
     fill(outbox, 20)
     intake.faults(delay_next=20, delay_s=0.1)
-    worker = make_worker(kiosk, outbox, intake.url, timeout_s=3.0)
+    worker = make_worker(kiosk, outbox, intake.url, timeout_s=10.0)
     drain(worker)
     rows = assert_exactly_once(outbox, tmp_path / "intake.db", 20)
     assert sum(n for _, _, _, n in rows) == 0  # nothing needed a resend
@@ -130,7 +130,7 @@ def test_server_restart_mid_batch(kiosk: Kiosk, intake: IntakeProcess, tmp_path:
     outbox = kiosk.outbox(dead_after=1)
     fill(outbox, n)
     intake.faults(delay_next=10**6, delay_s=0.01)  # slow enough to be mid-batch when killed
-    worker = make_worker(kiosk, outbox, intake.url, timeout_s=1.0)
+    worker = make_worker(kiosk, outbox, intake.url, timeout_s=5.0)
     worker.start()
     deadline = time.time() + 30
     while outbox.status().sent < 30:

@@ -63,7 +63,7 @@ def test_no_personal_data_on_disk_after_a_session(
         outbox = Outbox(kiosk.outbox_path, kiosk.provider())
         conn = Connectivity(outbox)
         worker = SyncWorker(outbox, server.url, kiosk.device_key(), audit=audit,
-                            connectivity=conn, backoff=Backoff(0.001, 0.002), timeout_s=1)
+                            connectivity=conn, backoff=Backoff(0.001, 0.002), timeout_s=10)
 
         audit.record(SESSION_STARTED, mode="kiosk")
         ref = audit.citizen_ref(FAKE_ID)
