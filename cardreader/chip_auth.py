@@ -5,9 +5,11 @@ The chip's static key pair (public half in DG14's ChipAuthenticationPublicKeyInf
 passive authentication) is combined with an ephemeral key pair of ours by (EC)DH. Both sides
 derive new secure-messaging keys from the shared secret; only a chip holding the static
 private key can answer under them, so the first protected exchange after the switch proves the
-chip genuine (implicit authentication, 9303-11 6.2.1).
+chip genuine (implicit authentication, 9303-11 6.2).
 
-Protocol, as implemented (9303-11 6.2.1-6.2.4, 9.2.5-9.2.6; TR-03110-3 B.1 and B.11):
+Protocol, as implemented (ICAO 9303-11 6.2 and its command APDUs; ChipAuthenticationInfo and
+ChipAuthenticationPublicKeyInfo of 9303-11 9.2; BSI TR-03110-3 for MSE:Set KAT, MSE:Set AT and
+GENERAL AUTHENTICATE):
 - Choice: every ChipAuthenticationInfo with a matching public key (same keyId; key agreement
   id-CA-DH-* <-> id-PK-DH, id-CA-ECDH-* <-> id-PK-ECDH) is a candidate; the strongest cipher
   wins (AES-256 > AES-192 > AES-128 > 3DES). A DG14 with a public key but no
@@ -23,8 +25,9 @@ Protocol, as implemented (9303-11 6.2.1-6.2.4, 9.2.5-9.2.6; TR-03110-3 B.1 and B
   with the old keys. Then K = KA(our private key, chip public key): for ECDH the x-coordinate of
   the shared point (TR-03111 4.3.1, ECKA-DH), for DH the shared value as an octet string of
   the length of p; KS_Enc = KDF(K, 1), KS_MAC = KDF(K, 2) (9303-11 9.7.1) with the cipher of
-  the protocol, and the send sequence counter restarts at zero (9303-11 9.8.4: "SSC ... set to
-  zero" after chip authentication). :attr:`SecureChannel.sm` is replaced.
+  the protocol, and the send sequence counter restarts at zero (9303-11 6.2: secure messaging
+  is restarted with the new keys; the recorded sessions replayed in the tests confirm SSC 0).
+  :attr:`SecureChannel.sm` is replaced.
 - Proof: one cheap protected command under the new keys, READ BINARY of EF.COM's first byte by
   short file identifier (SELECT of EF.COM as a fallback); its answer must come protected and
   its MAC must verify. A chip without the private key derives other keys: it rejects our MAC
@@ -88,8 +91,8 @@ Random = Callable[[int], bytes]
 
 INS_MSE = 0x22
 INS_GENERAL_AUTHENTICATE = 0x86
-P1P2_SET_KAT = (0x41, 0xA6)  # MSE:Set KAT, 3DES variant (9303-11 6.2.4.1)
-P1P2_SET_AT = (0x41, 0xA4)  # MSE:Set AT for internal authentication, AES variant (6.2.4.2)
+P1P2_SET_KAT = (0x41, 0xA6)  # MSE:Set KAT, 3DES variant (9303-11 6.2)
+P1P2_SET_AT = (0x41, 0xA4)  # MSE:Set AT for internal authentication, AES variant (6.2)
 
 MAX_DH_BITS = 4096
 
@@ -346,7 +349,7 @@ def plan_chip_authentication(dg14: Dg14) -> CaPlan | None:
     infos: tuple[ChipAuthenticationInfo, ...] = dg14.chip_authentication_infos
     candidates: list[CaPlan] = []
     if not infos:
-        # 9303-11 9.2.5 predecessor practice (first-generation EAC passports): a public key
+        # First-generation EAC passports (before ChipAuthenticationInfo existed): a public key
         # alone means the 3DES variant with the key's agreement.
         for key in keys:
             ka = _ka_of(key)

@@ -208,7 +208,7 @@ class ChipEmulator:
             answer = sm.chip_protect(resp, odd=bool(inner.ins & 1))
             if pending is not None:
                 # Chip authentication: this answer used the old keys; what follows uses the
-                # new ones with SSC zero (ICAO 9303-11 6.2.4).
+                # new ones with SSC zero (ICAO 9303-11 6.2).
                 self._sm = pending
             return answer
         if self._sm is not None and cmd.ins not in (0x84,):
@@ -345,6 +345,7 @@ class ChipEmulator:
         if cmd.le != 8:
             return ResponseApdu(b"", SW_WRONG_LENGTH)
         self._sm = None
+        self._ca_selected = None
         self._challenge = self.rng(8)
         return ResponseApdu(self._challenge, SW_OK)
 

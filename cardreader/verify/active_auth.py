@@ -10,7 +10,7 @@ Protocol (9303-11 6.1, ISO/IEC 7816-4 INTERNAL AUTHENTICATE):
      the chip and recovered from the signature; trailer BC (SHA-1) or xx CC naming the hash
      (:mod:`cardreader.verify.iso9796`);
    - ECDSA: a signature over RND.IFD, hash given by the signatureAlgorithm of DG14's
-     ActiveAuthenticationInfo (9303-11 9.2.9, e.g. ecdsa-plain-SHA256 of BSI TR-03111 or
+     ActiveAuthenticationInfo (9303-11 9.2, e.g. ecdsa-plain-SHA256 of BSI TR-03111 or
      ecdsa-with-SHA256 of X9.62), encoded plain r || s (TR-03111 5.2.1); some chips answer DER
      (X9.62 Ecdsa-Sig-Value), which is accepted too.
 3. the inspection system verifies the signature with the DG15 key. DG15 itself must be covered
@@ -54,7 +54,7 @@ from cardreader.verify.keys import load_public_key_info
 CHALLENGE_LENGTH = 8  # 9303-11 6.1: RND.IFD is 8 bytes
 INS_INTERNAL_AUTHENTICATE = 0x88
 
-# signatureAlgorithm OIDs an ActiveAuthenticationInfo may name (9303-11 9.2.9 refers to BSI
+# signatureAlgorithm OIDs an ActiveAuthenticationInfo may name (9303-11 9.2 refers to BSI
 # TR-03111 ecdsa-plain-* and to X9.62 / RFC 5758 ecdsa-with-*): OID -> hash.
 ECDSA_HASHES: dict[str, str] = {
     "0.4.0.127.0.7.1.1.4.1.1": "sha1",
