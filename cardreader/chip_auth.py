@@ -502,6 +502,7 @@ def run_chip_authentication(
         return ChipAuthResult(False, False, plan.name, f"DG14 key unusable: {exc.message}")
 
     key_ref = _key_reference(plan.key_id) if plan.send_key_id and plan.key_id is not None else b""
+    switched = False
     try:
         if plan.cipher is CipherKind.DES3:
             data = tlv.encode(0x91, ephemeral.public) + key_ref
@@ -526,16 +527,18 @@ def run_chip_authentication(
                     plan.name,
                     "GENERAL AUTHENTICATE answer is not a dynamic authentication template (7C)",
                 )
+        switched = True
         channel.sm = session_from_secret(ephemeral.secret, plan.cipher)
         problem = _prove(channel)
     except TransportError:
         raise
     except SecureMessagingError as exc:
+        phase = "under the new keys" if switched else "during the chip authentication set-up"
         return ChipAuthResult(
             True,
             False,
             plan.name,
-            f"secure messaging under the new keys failed: {exc.message}",
+            f"secure messaging {phase} failed: {exc.message}",
         )
     except CardReaderError as exc:
         return ChipAuthResult(True, False, plan.name, exc.message)

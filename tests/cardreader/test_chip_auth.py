@@ -536,3 +536,63 @@ def test_chip_from_dump_takes_the_keys_from_chip_json(tmp_path: Path) -> None:
     session = h.open_session(EmulatorTransport(chip), card)
     assert "6D00" in run_active_authentication(session.channel, session.dg15, session.dg14).detail
     assert not run_chip_authentication(session.channel, session.dg14).ok
+
+
+class PlainAfter:
+    """A forged chip: the real one until ``arm()``; then, once a command with INS ``ins`` is
+    seen (and forwarded when ``forward``), a bare unprotected ``answer`` to everything: it
+    cannot compute the keys it would need."""
+
+    def __init__(
+        self, inner: EmulatorTransport, ins: int, answer: bytes, *, forward: bool = True
+    ) -> None:
+        self.inner = inner
+        self.ins = ins
+        self.answer = answer
+        self.forward = forward
+        self.armed = False
+        self.switched = False
+
+    def transmit(self, apdu: bytes) -> bytes:
+        if self.armed and not self.switched and apdu[1] == self.ins:
+            self.switched = True
+            if self.forward:
+                return self.inner.transmit(apdu)
+        if self.switched:
+            return self.answer
+        return self.inner.transmit(apdu)
+
+
+def _forged(ins: int, answer: str, *, forward: bool = True) -> tuple[PlainAfter, h.Session]:
+    card = h.card()
+    transport = PlainAfter(
+        EmulatorTransport(h.emulator(card)), ins, bytes.fromhex(answer), forward=forward
+    )
+    session = h.open_session(transport, card)
+    transport.armed = True
+    return transport, session
+
+
+@pytest.mark.parametrize("answer", ["9000", "6A86", "6282"])
+def test_unprotected_answers_after_the_switch_prove_nothing(answer: str) -> None:
+    _, session = _forged(0x86, answer)
+    result = run_chip_authentication(session.channel, session.dg14)
+    assert result.performed and not result.ok
+    assert "did not answer under the new keys" in result.detail
+
+
+def test_unprotected_or_malformed_ca_answers_fail() -> None:
+    # GENERAL AUTHENTICATE answered by a plain 6A80: refused
+    _, session = _forged(0x22, "6A80")
+    result = run_chip_authentication(session.channel, session.dg14)
+    assert result.performed and not result.ok and "GENERAL AUTHENTICATE" in result.detail
+    # MSE answered with a MAC that does not verify: secure messaging fails before any switch
+    _, session = _forged(0x22, "990290008E0801020304050607089000", forward=False)
+    result = run_chip_authentication(session.channel, session.dg14)
+    assert result.performed and not result.ok and "set-up failed" in result.detail
+
+
+def test_an_empty_internal_authenticate_answer_fails() -> None:
+    _, session = _forged(0x88, "9000", forward=False)
+    result = run_active_authentication(session.channel, session.dg15, session.dg14)
+    assert result.performed and not result.ok and "refused" in result.detail
