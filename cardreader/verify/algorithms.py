@@ -69,13 +69,22 @@ def signature_algorithm_from_der(
     alg_id_der = bytes(alg_id_der)
     if len(alg_id_der) > MAX_ALGORITHM_ID_BYTES:
         raise LimitExceededError(f"{what}: {len(alg_id_der)} bytes, above the cap")
+    cached = _DECODED.get(alg_id_der)
+    if cached is not None:
+        return cached
     try:
         value = algos.SignedDigestAlgorithm.load(alg_id_der, strict=True)
-        return signature_algorithm_from_asn1(value, what)
+        decoded = signature_algorithm_from_asn1(value, what)
     except ParseError:
         raise
     except Exception as exc:  # asn1crypto raises ValueError/TypeError/... on hostile input
         raise ParseError(f"{what}: malformed AlgorithmIdentifier ({exc})") from exc
+    if len(_DECODED) < 256:  # a few dozen distinct identifiers exist in practice
+        _DECODED[alg_id_der] = decoded
+    return decoded
+
+
+_DECODED: dict[bytes, SignatureAlgorithm] = {}
 
 
 def signature_algorithm_from_asn1(

@@ -43,10 +43,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 
 from cardreader.errors import CardReaderError, LimitExceededError, ParseError
 from cardreader.lds import tlv
-from cardreader.verify.algorithms import SignatureAlgorithm, signature_algorithm_from_asn1
+from cardreader.verify.algorithms import (
+    SignatureAlgorithm,
+    signature_algorithm_from_asn1,
+    signature_algorithm_from_der,
+)
 from cardreader.verify.keys import LoadedPublicKey, load_public_key_info
 from cardreader.verify.signatures import verify_signature
 
@@ -230,12 +235,115 @@ def _parse_uncached(der: bytes, what: str) -> Certificate:
     parts = outer.children()
     if outer.tag != 0x30 or [p.tag for p in parts] != [0x30, 0x30, 0x03]:
         raise ParseError(f"{what}: not a Certificate (SEQUENCE of tbs, algorithm, signature)")
+    fast = _parse_fast(der, parts, what)
+    if fast is not None:
+        return fast
     try:
         return _parse(der, parts[0].raw, what)
     except CardReaderError:
         raise
     except Exception as exc:  # asn1crypto raises ValueError/TypeError/... on hostile input
         raise ParseError(f"{what}: malformed ({type(exc).__name__}: {exc})") from exc
+
+
+_PYCA_KEY_USAGE = (
+    ("digital_signature", "digital_signature"),
+    ("content_commitment", "non_repudiation"),
+    ("key_encipherment", "key_encipherment"),
+    ("data_encipherment", "data_encipherment"),
+    ("key_agreement", "key_agreement"),
+    ("key_cert_sign", "key_cert_sign"),
+    ("crl_sign", "crl_sign"),
+)
+
+
+def _parse_fast(der: bytes, parts: list[tlv.Tlv], what: str) -> Certificate | None:
+    """pyca/cryptography's Rust parser (~40x faster than asn1crypto) for the certificates it
+    accepts; None sends the certificate to the lenient asn1crypto path (:func:`_parse`), which
+    gives the same fields (tests compare both paths on every real CSCA)."""
+    try:
+        tbs_parts = parts[0].children()
+        if tbs_parts and tbs_parts[0].tag == 0xA0:
+            tbs_parts = tbs_parts[1:]
+        if len(tbs_parts) < 6 or [t.tag for t in tbs_parts[:6]] != [
+            2,
+            0x30,
+            0x30,
+            0x30,
+            0x30,
+            0x30,
+        ]:
+            return None
+        serial_raw = tbs_parts[0].value
+        if not serial_raw or serial_raw[0] & 0x80 or not any(serial_raw):
+            return None  # pyca warns about non-positive serial numbers: asn1crypto reads them
+        inner_alg, issuer_tlv, subject_tlv, spki_tlv = (
+            tbs_parts[1],
+            tbs_parts[2],
+            tbs_parts[4],
+            tbs_parts[5],
+        )
+        ref = x509.load_der_x509_certificate(der)
+        extensions = ref.extensions
+        version = ref.version.value + 1
+        subject = ref.subject.rfc4514_string()
+        issuer = ref.issuer.rfc4514_string()
+        not_before = ref.not_valid_before_utc
+        not_after = ref.not_valid_after_utc
+        serial = ref.serial_number
+        countries = ref.subject.get_attributes_for_oid(x509.NameOID.COUNTRY_NAME)
+    except Exception:
+        return None
+    if inner_alg.children()[:1] != parts[1].children()[:1]:
+        return None  # the slow path names the mismatch
+    raw_sig = parts[2].value
+    if not raw_sig or raw_sig[0] != 0:
+        return None
+    sig_alg = signature_algorithm_from_der(parts[1].raw, f"{what} signature")
+
+    ski = aki = None
+    key_usage: frozenset[str] | None = None
+    is_ca: bool | None = None
+    unknown_critical: list[str] = []
+    for ext in extensions:
+        value = ext.value
+        if isinstance(value, x509.SubjectKeyIdentifier):
+            ski = value.digest or None
+        elif isinstance(value, x509.AuthorityKeyIdentifier):
+            aki = value.key_identifier or None
+        elif isinstance(value, x509.KeyUsage):
+            names = {ours for theirs, ours in _PYCA_KEY_USAGE if getattr(value, theirs)}
+            if value.key_agreement:
+                names |= {"encipher_only"} if value.encipher_only else set()
+                names |= {"decipher_only"} if value.decipher_only else set()
+            key_usage = frozenset(names)
+        elif isinstance(value, x509.BasicConstraints):
+            is_ca = value.ca
+        if ext.critical and ext.oid.dotted_string not in _KNOWN_EXTENSIONS:
+            unknown_critical.append(ext.oid.dotted_string)
+    country = countries[0].value if countries else None
+    return Certificate(
+        der=der,
+        version=version,
+        serial_number=serial,
+        subject=subject,
+        subject_der=subject_tlv.raw,
+        issuer=issuer,
+        issuer_der=issuer_tlv.raw,
+        country=country.strip().upper() if isinstance(country, str) else None,
+        not_before=not_before,
+        not_after=not_after,
+        subject_key_identifier=ski,
+        authority_key_identifier=aki,
+        key_usage=key_usage,
+        is_ca=is_ca,
+        spki_der=spki_tlv.raw,
+        signature_algorithm=sig_alg,
+        signature=raw_sig[1:],
+        tbs_der=parts[0].raw,
+        fingerprint=hashlib.sha256(der).digest(),
+        unknown_critical_extensions=tuple(unknown_critical),
+    )
 
 
 def _parse(der: bytes, tbs_der: bytes, what: str) -> Certificate:

@@ -494,9 +494,13 @@ class TrustStore(TrustIndex):
 
 
 def _write_once(path: Path, data: bytes) -> bool:
+    """Object files are named by their SHA-256, checked when read: a plain write is enough (a
+    torn file is detected and reported, never trusted)."""
     if path.exists() and path.stat().st_size == len(data):
         return False
-    _atomic_write(path, data, fsync=False)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
     return True
 
 
@@ -506,14 +510,13 @@ def _sync() -> None:
         sync()
 
 
-def _atomic_write(path: Path, data: bytes, *, fsync: bool = True) -> None:
+def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            if fsync:
-                os.fsync(f.fileno())
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
