@@ -72,9 +72,26 @@ def load_public_key(spki_der: bytes) -> PublicKey:
     return load_public_key_info(spki_der).key
 
 
+# Loading is a pure function of the bytes and keys are immutable: a kiosk checks the same few
+# document-signer keys on every card, so remember the last ones loaded.
+_LOADED: dict[bytes, LoadedPublicKey] = {}
+_LOADED_MAX = 256
+
+
 def load_public_key_info(spki_der: bytes) -> LoadedPublicKey:
     """Like :func:`load_public_key`, also telling the curve and whether it was explicit."""
     spki_der = bytes(spki_der)
+    cached = _LOADED.get(spki_der)
+    if cached is not None:
+        return cached
+    loaded = _load(spki_der)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[spki_der] = loaded
+    return loaded
+
+
+def _load(spki_der: bytes) -> LoadedPublicKey:
     if len(spki_der) > MAX_SPKI_BYTES:
         raise LimitExceededError(
             f"public key: {len(spki_der)} bytes, above the cap of {MAX_SPKI_BYTES}"
