@@ -2,30 +2,33 @@
 
 ICAO Doc 9303-12 (PKI for MRTDs): a Country Signing CA (CSCA, self-signed; new keys are
 introduced by *link certificates*, the new CSCA key certified by the old one, same subject DN)
-issues Document Signer (DS) certificates; the DS signs each chip's EF.SOD. Section 7.1 gives
-the certificate profiles used here: DS KeyUsage digitalSignature; CSCA KeyUsage keyCertSign and
-BasicConstraints CA; AuthorityKeyIdentifier of a DS = SubjectKeyIdentifier of its CSCA.
+issues Document Signer (DS) certificates; the DS signs each chip's EF.SOD. Its "Certificate
+and CRL profiles" give what is checked here: DS KeyUsage digitalSignature; CSCA KeyUsage
+keyCertSign and BasicConstraints CA; AuthorityKeyIdentifier of a DS = SubjectKeyIdentifier of
+its CSCA.
 
-:func:`parse_certificate` reads every field with asn1crypto. pyca/cryptography's x509 loader
-was the first choice, but it refuses 16 of the ~1000 real CSCA certificates in the German and
-Dutch master lists (negative serial numbers, non-DER BasicConstraints, trailing bytes inside
-structures) and cannot load explicit-parameter keys, so one lenient path reads them all; every
-signature is still checked by pyca/cryptography over the exact bytes that were signed
-(:mod:`cardreader.verify.signatures`). Names are rendered as RFC 4514 strings the way
-pyca/cryptography's ``Name.rfc4514_string()`` does.
+:func:`parse_certificate` reads a certificate with pyca/cryptography's x509 parser (fast,
+Rust) and, for the 18 of the ~1000 real CSCA certificates in the German and Dutch master lists
+it refuses (negative serial numbers, non-DER BasicConstraints, trailing bytes inside
+structures), with a lenient asn1crypto path giving the same fields (the tests compare both
+paths field by field on every real CSCA). Keys are loaded by :mod:`cardreader.verify.keys`
+(explicit EC parameters), and every signature is checked by pyca/cryptography over the exact
+bytes that were signed (:mod:`cardreader.verify.signatures`). Names are RFC 4514 strings as
+pyca/cryptography's ``Name.rfc4514_string()`` writes them.
 
 :func:`validate_document_signer` checks, at a given time ``at`` (normally now):
 
 1. the DS certificate is valid at ``at`` (``expired``) and its KeyUsage allows digitalSignature
    (``malformed`` otherwise);
 2. its issuer is in the trust source: found by AuthorityKeyIdentifier == SubjectKeyIdentifier,
-   by issuer DN == subject DN only when the DS has no AKI (``untrusted_issuer`` when none);
+   by issuer DN == subject DN only when the DS has no AKI or the CSCA no SKI
+   (``untrusted_issuer`` when none);
 3. the DS signature verifies with a candidate's key; every candidate is tried, link
    certificates included (``bad_signature`` when the key identifiers matched but no key
    verifies, ``untrusted_issuer`` when only the DN matched);
-4. the CSCA is a CA with keyCertSign, is valid at ``at`` (the "shell model": ICAO 9303-12 5.1
-   sets a CSCA certificate's validity to cover every DS and document it signed, so a CSCA
-   expired today means the document's chain has expired) and was valid when the DS was issued
+4. the CSCA is a CA with keyCertSign, is valid at ``at`` (the "shell model": ICAO 9303-12's
+   key management sets a CSCA certificate's validity to cover every DS and document it signed,
+   so a CSCA expired today means the document's chain has expired) and was valid when the DS was issued
    (DS notBefore inside the CSCA's validity) — ``expired`` / ``malformed``;
 5. no CRL of that CSCA (signature verified with the CSCA key; CRLs that fail are ignored and
    noted) lists the DS serial number (``revoked``); a CRL past its nextUpdate is noted.
@@ -405,8 +408,8 @@ _KNOWN_EXTENSIONS = frozenset(
         "2.5.29.31",  # cRLDistributionPoints
         "2.5.29.32",  # certificatePolicies
         "2.5.29.37",  # extKeyUsage
-        "2.23.136.1.1.6.2",  # ICAO documentTypeList (9303-12 7.1.1.3)
-        "2.23.136.1.1.6.1",  # ICAO nameChange (9303-12 7.1.1.3)
+        "2.23.136.1.1.6.2",  # ICAO documentTypeList (9303-12 certificate profile)
+        "2.23.136.1.1.6.1",  # ICAO nameChange (9303-12 certificate profile)
     }
 )
 
@@ -619,7 +622,7 @@ def validate_document_signer(
             Problem(
                 MALFORMED,
                 "document signer certificate does not allow digitalSignature (ICAO 9303-12 "
-                "7.1.1: KeyUsage must be present with digitalSignature)",
+                "certificate profile: KeyUsage must be present with digitalSignature)",
             )
         )
 

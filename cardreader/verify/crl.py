@@ -1,4 +1,4 @@
-"""Certificate revocation lists (RFC 5280 5; ICAO Doc 9303-12 7.1.4, the CSCA's CRL profile).
+"""Certificate revocation lists (RFC 5280 5; ICAO Doc 9303-12, CRL profile).
 
 ``CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING }``;
 ``TBSCertList`` holds the issuer, thisUpdate, nextUpdate, the revoked serial numbers with their

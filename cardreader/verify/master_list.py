@@ -1,6 +1,6 @@
 """ICAO CSCA master lists: parse, and verify the list's own signature and signer chain.
 
-ICAO Doc 9303-12 section 9 (CSCA Master List) and the ICAO PKD: a master list is a CMS
+ICAO Doc 9303-12 ("CSCA Master List structure") and the ICAO PKD: a master list is a CMS
 SignedData (RFC 5652) with ``eContentType id-icao-cscaMasterList`` (2.23.136.1.1.2) and::
 
     CscaMasterList ::= SEQUENCE { version CscaMasterListVersion (v0),
