@@ -28,8 +28,8 @@ pyca/cryptography's ``Name.rfc4514_string()`` writes them.
    verifies, ``untrusted_issuer`` when only the DN matched);
 4. the CSCA is a CA with keyCertSign, is valid at ``at`` (the "shell model": ICAO 9303-12's
    key management sets a CSCA certificate's validity to cover every DS and document it signed,
-   so a CSCA expired today means the document's chain has expired) and was valid when the DS was issued
-   (DS notBefore inside the CSCA's validity) — ``expired`` / ``malformed``;
+   so a CSCA expired today means the document's chain has expired) and was valid when the DS
+   was issued (DS notBefore inside the CSCA's validity) — ``expired`` / ``malformed``;
 5. no CRL of that CSCA (signature verified with the CSCA key; CRLs that fail are ignored and
    noted) lists the DS serial number (``revoked``); a CRL past its nextUpdate is noted.
 """
