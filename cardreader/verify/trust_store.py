@@ -147,6 +147,42 @@ def crl_entry(crl: Crl, source: str) -> TrustEntry:
     )
 
 
+def _entry_from_json(raw: object) -> TrustEntry:
+    """A TrustEntry from index.json, every field checked: the fingerprint names a file, so it
+    must be exactly 64 hex digits; the hex fields must be hex; the times ISO 8601."""
+    if not isinstance(raw, dict):
+        raise ValueError("an entry is not an object")
+    entry = TrustEntry(**raw)
+    if entry.kind not in ("certificate", "crl"):
+        raise ValueError(f"entry kind {entry.kind!r}")
+    fp = entry.fingerprint
+    if not isinstance(fp, str) or len(fp) != 64 or fp.strip("0123456789abcdef"):
+        raise ValueError(f"entry fingerprint {fp!r}")
+    for name in (
+        "subject",
+        "subject_der",
+        "not_before",
+        "not_after",
+        "source",
+        "key",
+        "serial_number",
+    ):
+        if not isinstance(getattr(entry, name), str):
+            raise ValueError(f"entry {name} is not a string")
+    for name in ("country", "ski", "aki"):
+        value = getattr(entry, name)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"entry {name} is not a string")
+    for value in (entry.subject_der, entry.ski or "", entry.aki or ""):
+        bytes.fromhex(value)
+    for value in (entry.not_before, entry.not_after):
+        if value:
+            _dt.datetime.fromisoformat(value)
+    if not isinstance(entry.verified, bool) or not isinstance(entry.self_signed, bool):
+        raise ValueError("entry flags are not booleans")
+    return entry
+
+
 # --- the index -----------------------------------------------------------------------------
 
 
@@ -416,10 +452,13 @@ class TrustStore(TrustIndex):
     def _read_index(self) -> None:
         try:
             doc = json.loads(self._index_file.read_text("utf-8"))
-            if doc.get("version") != INDEX_VERSION:
-                raise ParseError(f"index version {doc.get('version')}, expected {INDEX_VERSION}")
-            for raw in doc["entries"]:
-                self._index(TrustEntry(**raw))
+            if not isinstance(doc, dict) or doc.get("version") != INDEX_VERSION:
+                raise ValueError(f"not a version {INDEX_VERSION} index")
+            entries = doc.get("entries")
+            if not isinstance(entries, list):
+                raise ValueError("no entries list")
+            for raw in entries:
+                self._index(_entry_from_json(raw))
         except (ValueError, KeyError, TypeError) as exc:
             raise ParseError(f"trust store {self._index_file}: unreadable index ({exc})") from exc
 

@@ -8,14 +8,19 @@ when a parsed object's key is loaded or its signature checked. Nothing hangs.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import functools
 import hashlib
+import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from asn1crypto import algos, cms, core
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -312,3 +317,65 @@ def test_every_truncation_of_the_master_list() -> None:
     raw = _master_list()[0]
     for end in range(0, len(raw), 7):
         _master_list_deep(raw[:end])
+
+
+# --- the trust store's index ---------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@functools.cache
+def _valid_index_entry() -> dict[str, Any]:
+    from cardreader.verify.trust_store import certificate_entry
+
+    entry = certificate_entry(parse_certificate(_explicit_certificate()), "fuzz")
+    return dataclasses.asdict(entry)
+
+
+def _open_store(tmp: Path, index: object) -> None:
+    from cardreader.verify.trust_store import TrustStore
+
+    (tmp / "index.json").write_text(json.dumps(index), "utf-8")
+    start = time.monotonic()
+    with contextlib.suppress(ParseError):
+        store = TrustStore(tmp)
+        for entry in store.entries():
+            entry.expired()
+            entry.to_dict()
+            store.certificate(entry.fingerprint)  # the file is missing: a warning, no crash
+    assert time.monotonic() - start < 2.0
+
+
+@FUZZ
+@given(_JSON)
+def test_index_random_json(doc: object) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        _open_store(Path(tmp), doc)
+        _open_store(Path(tmp), {"version": 1, "entries": [doc]})
+
+
+@FUZZ
+@given(st.sampled_from(sorted(_valid_index_entry())), _JSON)
+def test_index_entry_with_one_field_replaced(field_name: str, value: object) -> None:
+    entry = dict(_valid_index_entry())
+    entry[field_name] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        _open_store(Path(tmp), {"version": 1, "entries": [entry]})
+
+
+def test_index_fingerprint_cannot_name_another_file(tmp_path: Path) -> None:
+    """Regression: the fingerprint becomes a file name, so a doctored index must not reach
+    outside the store."""
+    from cardreader.verify.trust_store import TrustStore
+
+    entry = dict(_valid_index_entry())
+    entry["fingerprint"] = "../../../../etc/passwd" + "0" * 42
+    (tmp_path / "index.json").write_text(json.dumps({"version": 1, "entries": [entry]}))
+    with pytest.raises(ParseError, match="fingerprint"):
+        TrustStore(tmp_path)
