@@ -36,7 +36,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from cardreader.errors import CardReaderError, InputError, LimitExceededError, ParseError
+from cardreader.errors import (
+    BadSignatureError,
+    CardReaderError,
+    InputError,
+    LimitExceededError,
+    ParseError,
+)
 from cardreader.verify.certificates import (
     Certificate,
     is_pem,
@@ -202,10 +208,14 @@ class TrustIndex:
     # lookups (TrustSource) -----------------------------------------------------------------
 
     def issuers_for(self, cert: Certificate) -> Sequence[Certificate]:
+        return self.certificates_for(cert.issuer_der, cert.authority_key_identifier)
+
+    def certificates_for(self, subject_der: bytes, ski: bytes | None) -> list[Certificate]:
+        """Stored certificates with this subject key identifier or this subject DN."""
         fps: list[str] = []
-        if cert.authority_key_identifier is not None:
-            fps.extend(self._by_ski.get(cert.authority_key_identifier, ()))
-        for fp in self._by_subject.get(cert.issuer_der, ()):
+        if ski is not None:
+            fps.extend(self._by_ski.get(ski, ()))
+        for fp in self._by_subject.get(subject_der, ()):
             if fp not in fps:
                 fps.append(fp)
         return [c for c in (self.certificate(fp) for fp in fps) if c is not None]
@@ -379,6 +389,29 @@ def _ml_source(path: Path, ml: MasterList, verified_by: Certificate | None) -> s
     return f"master list {path.name}{when}, verified against {verified_by.subject}"
 
 
+def _crl_signer(index: TrustIndex, crl: Crl) -> Certificate | None:
+    """The stored CSCA whose key verifies ``crl``; a CRL that names a stored CSCA by its key
+    identifier but does not verify with it is refused (BadSignatureError)."""
+    candidates = index.certificates_for(crl.issuer_der, crl.authority_key_identifier)
+    failure: CardReaderError | None = None
+    for candidate in candidates:
+        try:
+            crl.verify_issued_by(candidate)
+        except CardReaderError as exc:
+            if (
+                crl.authority_key_identifier is not None
+                and candidate.subject_key_identifier == crl.authority_key_identifier
+            ):
+                failure = exc
+            continue
+        return candidate
+    if failure is not None:
+        raise BadSignatureError(
+            f"CRL of {crl.issuer} does not verify with the CSCA key it names: {failure.message}"
+        )
+    return None
+
+
 def import_into(
     index: TrustIndex,
     path: Path,
@@ -418,13 +451,20 @@ def import_into(
         return ImportResult(str(path), kind, added, present, skipped, anchor is not None, message)
     if kind == "crl":
         crl = parse_crl(data, f"CRL {path.name}")
+        signer = _crl_signer(index, crl)
         added_crl = index.add_crl(crl, f"CRL file {path.name}")
+        checked = (
+            f"signature verified with {signer.subject}"
+            if signer is not None
+            else "no CSCA in the store verifies it yet: it counts once its CSCA is imported"
+        )
         return ImportResult(
             str(path),
             kind,
             int(added_crl),
             int(not added_crl),
-            message=f"CRL of {crl.issuer}, {len(crl.revoked)} revoked",
+            verified=signer is not None,
+            message=f"CRL of {crl.issuer}, {len(crl.revoked)} revoked; {checked}",
         )
     certs = load_certificates(data, f"certificate file {path.name}")
     added = present = 0

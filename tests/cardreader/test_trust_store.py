@@ -260,3 +260,40 @@ def test_trust_folder_with_test_issuer_crl_and_junk(tmp_path: Path) -> None:
         load_trust_sources([folder / "README.txt"])  # named directly: an error, not a skip
     with pytest.raises(InputError):
         load_trust_sources([folder / "missing.cer"])
+
+
+def test_crl_signature_checked_at_import(tmp_path: Path) -> None:
+    csca = make_issuer("ecdsa-p256")
+    crl_file = tmp_path / "vn.crl"
+    crl_file.write_bytes(csca.issue_crl().public_bytes(serialization.Encoding.DER))
+    csca_file = tmp_path / "csca.der"
+    csca_file.write_bytes(csca.certificate_der())
+
+    early = TrustStore(tmp_path / "a").import_file(crl_file)
+    assert not early.verified and "no CSCA in the store verifies it yet" in early.message
+
+    store = TrustStore(tmp_path / "b")
+    store.import_file(csca_file)
+    result = store.import_file(crl_file)
+    assert result.verified and "signature verified with" in result.message
+
+    # A CRL naming this CSCA's key but signed by another key is refused.
+    impostor = make_issuer("ecdsa-p256")
+    ski = csca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    forged = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca.certificate.subject)
+        .last_update(csca.certificate.not_valid_before_utc)
+        .next_update(csca.certificate.not_valid_after_utc)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski.value),
+            critical=False,
+        )
+        .add_extension(x509.CRLNumber(2), critical=False)
+        .sign(impostor.private_key, hashes.SHA256())
+    )
+    forged_file = tmp_path / "forged.crl"
+    forged_file.write_bytes(forged.public_bytes(serialization.Encoding.DER))
+    with pytest.raises(BadSignatureError, match="does not verify"):
+        store.import_file(forged_file)
+    assert len(TrustStore(tmp_path / "b").entries(kind="crl")) == 1
