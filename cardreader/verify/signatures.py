@@ -61,9 +61,11 @@ def verify_signature(
     h = _hash(hash_name, what)
     try:
         if scheme == "rsa-pkcs1v15":
-            _rsa(key, what).verify(signature, data, padding.PKCS1v15(), h)
+            _rsa(key, what).verify(_rsa_signature(key, signature), data, padding.PKCS1v15(), h)
         elif scheme == "rsa-pss":
-            _rsa(key, what).verify(signature, data, _pss_padding(algorithm, hash_name, what), h)
+            _rsa(key, what).verify(
+                _rsa_signature(key, signature), data, _pss_padding(algorithm, hash_name, what), h
+            )
         elif scheme in ("ecdsa", "ecdsa-plain"):
             ec_key = _ec(key, what)
             der = _ecdsa_der(ec_key, signature, plain=scheme == "ecdsa-plain", what=what)
@@ -133,6 +135,16 @@ def _rsa(key: PublicKey, what: str) -> rsa.RSAPublicKey:
     if not isinstance(key, rsa.RSAPublicKey):
         raise BadSignatureError(f"{what}: an RSA signature cannot be checked with an EC key")
     return key
+
+
+def _rsa_signature(key: PublicKey, signature: bytes) -> bytes:
+    """RFC 8017 8.2.2 wants the signature as long as the modulus; some encoders drop leading
+    zero bytes. Left-padding restores the same integer (nothing else is accepted)."""
+    if isinstance(key, rsa.RSAPublicKey):
+        size = (key.key_size + 7) // 8
+        if len(signature) < size:
+            return bytes(size - len(signature)) + signature
+    return signature
 
 
 def _ec(key: PublicKey, what: str) -> ec.EllipticCurvePublicKey:

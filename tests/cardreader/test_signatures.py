@@ -222,3 +222,19 @@ def test_test_issuer_certificates_verify(key_type: str) -> None:
     with pytest.raises(BadSignatureError):
         verify_signature(ds.certificate.public_key(), signature, tbs, alg)  # type: ignore[arg-type]
     assert set(DIGEST_NAMES) >= {alg.hash_algorithm or alg.pss_hash_algorithm}
+
+
+def test_rsa_signature_missing_its_leading_zero_byte() -> None:
+    key = rsa.generate_private_key(65537, 1024)
+    for i in range(4000):
+        data = DATA + i.to_bytes(2, "big")
+        sig = key.sign(data, padding.PKCS1v15(), hash_algorithm("sha256"))
+        if sig[0] == 0:
+            break
+    else:
+        pytest.fail("no signature with a leading zero byte in 4000 tries")
+    alg = AlgorithmSpec("rsa-pkcs1v15", "sha256")
+    verify_signature(key.public_key(), sig, data, alg)
+    verify_signature(key.public_key(), sig[1:], data, alg)  # stripped by a sloppy encoder
+    with pytest.raises(BadSignatureError):
+        verify_signature(key.public_key(), sig[2:], data, alg)
