@@ -616,8 +616,16 @@ class MemoryTrustSource(TrustIndex):
 
 
 def _files(path: Path) -> Iterable[Path]:
+    """The files of a folder (recursively; hidden files and a trust store's own index.json
+    left out) or the path itself."""
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        found = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and not p.name.startswith(".")
+            and not (p.name == "index.json" and (p.parent / "certs").is_dir())
+        )
         if len(found) > MAX_FOLDER_FILES:
             raise LimitExceededError(f"{path}: more than {MAX_FOLDER_FILES} files")
         return found

@@ -297,3 +297,19 @@ def test_crl_signature_checked_at_import(tmp_path: Path) -> None:
     with pytest.raises(BadSignatureError, match="does not verify"):
         store.import_file(forged_file)
     assert len(TrustStore(tmp_path / "b").entries(kind="crl")) == 1
+
+
+def test_a_store_folder_works_as_a_trust_path(tmp_path: Path) -> None:
+    csca = make_issuer("ecdsa-p384")
+    ds = csca.new_document_signer()
+    der = tmp_path / "csca.der"
+    der.write_bytes(csca.certificate_der())
+    crl = tmp_path / "csca.crl"
+    crl.write_bytes(csca.issue_crl([ds]).public_bytes(serialization.Encoding.DER))
+    store = TrustStore(tmp_path / "store")
+    store.import_file(der)
+    store.import_file(crl)
+    source = load_trust_sources([tmp_path / "store"])
+    assert source.warnings == []
+    result = validate_document_signer(parse_certificate(ds.certificate_der()), source)
+    assert [p.code for p in result.problems] == ["revoked"]
