@@ -18,6 +18,7 @@ from typing import Any
 
 from cardreader.bac import BacKey
 from cardreader.errors import CardReaderError, InputError
+from cardreader.trust_cli import add_trust_commands
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -60,8 +61,13 @@ def cmd_read(args: argparse.Namespace) -> int:
         if not args.json and sys.stderr.isatty():
             print(f"\r{f.name}: {done}/{total} bytes", end="", file=sys.stderr, flush=True)
 
+    trust = _trust_source(args.trust) if args.verify else None
     result, reader_name, atr = read_from_reader(
-        args.reader, key, skip_face=args.skip_face, on_progress=progress
+        args.reader,
+        key,
+        skip_face=args.skip_face,
+        on_progress=progress,
+        authenticate=args.verify,
     )
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
@@ -72,14 +78,54 @@ def cmd_read(args: argparse.Namespace) -> int:
     card["access"] = result.access.to_dict()
     card["reader"] = {"name": reader_name, "atr": atr.hex().upper()}
     card["failures"] = [f.to_dict() for f in result.failures]
+    verdict = None
+    if args.verify:
+        from cardreader.verify.passive import passive_authentication
+        from cardreader.verify.verdict import card_verdict
+
+        verdict = card_verdict(
+            passive_authentication(result.files, trust), result.chip_auth, result.active_auth
+        )
+        card["verification"] = verdict.to_dict()
     (out / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), "utf-8")
     (out / "card.json").chmod(0o600)
     summary = (
         f"read {len(result.files)} files in {result.seconds_total:.2f} s "
         f"({result.apdus} APDUs) into {out}"
     )
+    if verdict is not None:
+        summary += f"\n{verdict.message_vi} / {verdict.message_en} [{verdict.verdict}]"
     _emit(args, card, summary)
     return EXIT_OK
+
+
+# --- verify ----------------------------------------------------------------------------------
+
+EXIT_UNTRUSTED = 2
+
+
+def _trust_source(paths: list[str] | None) -> Any:
+    """--trust PATH... (certificates, folders, master lists, CRLs), else the default store."""
+    if paths:
+        from cardreader.verify.trust_store import load_trust_sources
+
+        return load_trust_sources(paths)
+    from cardreader.verify.trust_store import TrustStore
+
+    return TrustStore()
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cardreader.dump import load_dump
+    from cardreader.verify.passive import passive_authentication
+
+    files = load_dump(args.dir)
+    result = passive_authentication(files, _trust_source(args.trust))
+    data = result.to_dict()
+    lines = [f"status: {result.status}"]
+    lines += [f"  {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in result.checks]
+    _emit(args, data, "\n".join(lines))
+    return {"valid": EXIT_OK, "invalid": EXIT_ERROR, "untrusted": EXIT_UNTRUSTED}[result.status]
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -173,8 +219,33 @@ def build_parser() -> argparse.ArgumentParser:
     rd.add_argument("--expiry-date", required=True, help="YYMMDD")
     rd.add_argument("--out", required=True, help="folder for the raw files and card.json")
     rd.add_argument("--skip-face", action="store_true", help="do not read DG2 (the photo)")
+    rd.add_argument(
+        "--no-verify",
+        dest="verify",
+        action="store_false",
+        help="skip passive, active and chip authentication",
+    )
+    rd.add_argument(
+        "--trust",
+        action="append",
+        metavar="PATH",
+        help="CSCA certificate, folder, master list or CRL (default: the trust store)",
+    )
     rd.add_argument("--json", action="store_true")
     rd.set_defaults(func=cmd_read)
+
+    vf = sub.add_parser(
+        "verify", help="passive authentication of a dump (exit 0 valid, 1 invalid, 2 untrusted)"
+    )
+    vf.add_argument("dir")
+    vf.add_argument(
+        "--trust",
+        action="append",
+        metavar="PATH",
+        help="CSCA certificate, folder, master list or CRL (default: the trust store)",
+    )
+    vf.add_argument("--json", action="store_true")
+    vf.set_defaults(func=cmd_verify)
 
     ps = sub.add_parser("parse", help="parse a dump folder")
     ps.add_argument("dir")
@@ -208,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--out", default="out/demo-card", help="folder for the dump and card.json")
     dm.add_argument("--json", action="store_true")
     dm.set_defaults(func=cmd_demo)
-    __import__("cardreader.trust_cli").trust_cli.add_trust_commands(sub)
+    add_trust_commands(sub)
     return p
 
 

@@ -15,11 +15,14 @@ from pathlib import Path
 from cardreader.bac import BacKey
 from cardreader.dump import parse_files, parsed_card_to_json, write_dump
 from cardreader.emulator.chip import ChipConfig
-from cardreader.emulator.fake_card import demo_card_dir, load_chip_secrets
+from cardreader.emulator.fake_card import CSCA_PEM, demo_card_dir, load_chip_secrets
 from cardreader.emulator.from_dump import chip_from_dump
 from cardreader.emulator.pcscd import PcscdStack
 from cardreader.emulator.vpcd import VirtualCard
 from cardreader.reading import read_from_reader
+from cardreader.verify.passive import passive_authentication
+from cardreader.verify.trust_store import load_trust_sources
+from cardreader.verify.verdict import card_verdict
 
 VIRTUAL_READER = "Virtual PCD 00 00"
 
@@ -41,6 +44,12 @@ def run_demo(out: Path, *, as_json: bool = False) -> int:
     data = parsed_card_to_json(parse_files(result.files))
     data["read"] = result.statistics()
     data["access"] = result.access.to_dict()
+    # The demo card is signed by the project's TEST CSCA: trust it for the demo only, and say so.
+    trust = load_trust_sources([card_dir / CSCA_PEM])
+    verdict = card_verdict(
+        passive_authentication(result.files, trust), result.chip_auth, result.active_auth
+    )
+    data["verification"] = verdict.to_dict()
     (out / "card.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -59,6 +68,11 @@ def run_demo(out: Path, *, as_json: bool = False) -> int:
         ("Có giá trị đến / Expires", "date_of_expiry"),
     ):
         print(f"  {label}: {p.get(field)}")
+    print(f"  Xác thực / verdict: {verdict.message_vi} / {verdict.message_en}")
+    print("    (chữ ký của CSCA THỬ NGHIỆM / signed by the TEST CSCA, trusted for the demo only)")
+    for label, auth in (("CA", result.chip_auth), ("AA", result.active_auth)):
+        if auth is not None:
+            print(f"    {label}: {'ok' if auth.ok else 'FAILED'} ({auth.detail})")
     face = data.get("face") or {}
     print(f"  Ảnh / face: {face.get('format')} {face.get('width')}x{face.get('height')}")
     text_ms = (result.seconds_to_text or 0) * 1000

@@ -13,11 +13,13 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cardreader.access import AccessReport, open_chip
 from cardreader.atr import parse_atr
 from cardreader.bac import BacKey
 from cardreader.channel import Counters, Transceiver
+from cardreader.chip_auth import ChipAuthResult, run_chip_authentication
 from cardreader.errors import (
     CardReaderError,
     FileNotFoundOnCardError,
@@ -27,7 +29,20 @@ from cardreader.errors import (
 )
 from cardreader.file_reader import FileReader, FileStats, ReadPolicy
 from cardreader.lds.com import parse_com
-from cardreader.lds.files import CARD_ACCESS, COM, DG1, DG2, DG13, READ_ORDER, LdsFile
+from cardreader.lds.dg14 import parse_dg14
+from cardreader.lds.dg15 import parse_dg15
+from cardreader.lds.files import (
+    CARD_ACCESS,
+    COM,
+    DG1,
+    DG2,
+    DG13,
+    DG14,
+    DG15,
+    READ_ORDER,
+    LdsFile,
+)
+from cardreader.verify.active_auth import ActiveAuthResult, run_active_authentication
 
 TEXT_GROUPS = (DG1, DG13)
 
@@ -60,6 +75,10 @@ class CardRead:
     bytes_received: int
     access_apdus: int
     policy: ReadPolicy = field(default_factory=ReadPolicy)
+    active_auth: ActiveAuthResult | None = None
+    chip_auth: ChipAuthResult | None = None
+    auth_apdus: int = 0
+    auth_seconds: float = 0.0
 
     def statistics(self) -> dict[str, object]:
         return {
@@ -74,6 +93,8 @@ class CardRead:
             "chunk_size": self.policy.short_chunk,
             "extended_length": self.policy.extended,
             "files": {name: s.to_dict() for name, s in self.stats.items()},
+            "auth_apdus": self.auth_apdus,
+            "auth_seconds": round(self.auth_seconds, 4),
         }
 
 
@@ -123,6 +144,7 @@ def read_from_reader(
     skip_face: bool = False,
     on_progress: ProgressCallback | None = None,
     on_text_ready: TextReadyCallback | None = None,
+    authenticate: bool = True,
 ) -> tuple[CardRead, str, bytes]:
     """Read the card on a PC/SC reader. Returns (result, reader name, ATR).
 
@@ -160,10 +182,12 @@ def read_card(
     skip_face: bool = False,
     on_progress: ProgressCallback | None = None,
     on_text_ready: TextReadyCallback | None = None,
+    authenticate: bool = True,
     rng: Callable[[int], bytes] = os.urandom,
     clock: Callable[[], float] = time.perf_counter,
 ) -> CardRead:
-    """Open the chip with BAC and read its files. Raises on access failure or card loss."""
+    """Open the chip with BAC, read its files, then (``authenticate``) run active and chip
+    authentication against the live chip. Raises on access failure or card loss."""
     policy = policy or ReadPolicy()
     counters = Counters()
     start = clock()
@@ -204,16 +228,46 @@ def read_card(
             text_at = clock() - start
             if on_text_ready is not None:
                 on_text_ready(dict(files))
+    read_end = clock()
+    read_counts = counters.snapshot()
+    active: ActiveAuthResult | None = None
+    chip: ChipAuthResult | None = None
+    if authenticate:
+        # After every file: a failed chip authentication leaves the channel unusable, and AA
+        # works under either set of keys (ICAO 9303-11 6.1, 6.2).
+        dg14 = _parsed(parse_dg14, files.get(DG14))
+        active = run_active_authentication(
+            opened.channel, _parsed(parse_dg15, files.get(DG15)), dg14, rng=rng
+        )
+        chip = run_chip_authentication(opened.channel, dg14, rng=rng)
     return CardRead(
         files=files,
         stats=stats,
         failures=failures,
         access=opened.report,
-        seconds_total=clock() - start,
+        seconds_total=read_end - start,
         seconds_to_text=text_at,
-        apdus=counters.apdus,
-        bytes_sent=counters.bytes_sent,
-        bytes_received=counters.bytes_received,
+        apdus=read_counts[0],
+        bytes_sent=read_counts[1],
+        bytes_received=read_counts[2],
         access_apdus=access_apdus,
         policy=policy,
+        active_auth=active,
+        chip_auth=chip,
+        auth_apdus=counters.apdus - read_counts[0],
+        auth_seconds=clock() - read_end,
     )
+
+
+T = TypeVar("T")
+
+
+def _parsed(parser: Callable[[bytes], T], raw: bytes | None) -> T | None:
+    """A group parsed for the live-chip checks; None when absent or malformed (passive
+    authentication reports the malformed group itself)."""
+    if raw is None:
+        return None
+    try:
+        return parser(raw)
+    except ParseError:
+        return None

@@ -20,7 +20,16 @@ def key_of(card: FakeCard) -> BacKey:
 
 
 def chip_of(card: FakeCard, config: ChipConfig | None = None) -> ChipEmulator:
-    return ChipEmulator(card.lds_files(), key_of(card), config)
+    """The card's chip, holding its active and chip authentication keys."""
+    secrets = card.secrets()
+    ca = secrets.ca_private_key()
+    return ChipEmulator(
+        card.lds_files(),
+        key_of(card),
+        config,
+        aa_key=secrets.aa_private_key(),
+        ca_keys={} if ca is None else {secrets.ca_key_id: ca},
+    )
 
 
 def files_of(card: FakeCard) -> dict[LdsFile, bytes]:

@@ -249,3 +249,63 @@ def test_cli_readers_and_demo_emulator(pcsc_stack: object, tmp_path: Path) -> No
         emu.terminate()
         emu.wait(10)
         wait_card(False)
+
+
+@pytest.mark.parametrize(
+    "scenario,verdict",
+    [
+        ("genuine", "genuine"),
+        ("no_trust", "unknown_issuer"),
+        ("cloned", "clone_suspected"),
+        ("altered", "data_altered"),
+    ],
+)
+def test_cli_read_gives_one_verdict_for_the_card(
+    pcsc_stack: object, tmp_path: Path, scenario: str, verdict: str
+) -> None:
+    from cardreader.emulator.chip import ChipEmulator
+    from cardreader.lds.files import DG13
+
+    card = fake_card()
+    (tmp_path / "csca.pem").write_bytes(card.issuer.certificate_pem())
+    config = ChipConfig(cloned=scenario == "cloned")
+    chip = chip_of(card, config)
+    if scenario == "altered":  # one byte of the personal data changed on the chip
+        files = dict(chip.files)
+        raw = bytearray(files[DG13])
+        raw[-3] ^= 0x01
+        files[DG13] = bytes(raw)
+        chip = ChipEmulator(files, key_of(card), config, aa_key=chip.aa_key, ca_keys=chip.ca_keys)
+    trust = [] if scenario == "no_trust" else ["--trust", str(tmp_path / "csca.pem")]
+    store = ["--trust", str(tmp_path / "empty")] if scenario == "no_trust" else []
+    (tmp_path / "empty").mkdir()
+    with inserted(chip):
+        proc = _cccd(
+            "read",
+            "--reader",
+            READER,
+            "--doc-number",
+            card.document_number,
+            "--birth-date",
+            card.date_of_birth,
+            "--expiry-date",
+            card.date_of_expiry,
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+            "--skip-face",
+            *trust,
+            *store,
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(proc.stdout)["verification"]
+    assert result["verdict"] == verdict
+    chip_checks = (result["chip_authentication"]["ok"], result["active_authentication"]["ok"])
+    assert chip_checks == ((False, False) if scenario == "cloned" else (True, True))
+    passive = result["passive_authentication"]["status"]
+    assert (
+        passive
+        == {"genuine": "valid", "no_trust": "untrusted", "cloned": "valid", "altered": "invalid"}[
+            scenario
+        ]
+    )

@@ -51,6 +51,10 @@ def test_full_read_is_byte_identical_and_near_minimal(
     assert not result.failures
     assert result.access.method == "BAC"
     assert result.apdus == minimum_apdus(files, chunk) + extra
+    # the live-chip checks ran after the files and the genuine chip passed both
+    assert result.chip_auth is not None and result.chip_auth.performed and result.chip_auth.ok
+    assert result.active_auth is not None and result.active_auth.ok
+    assert result.auth_apdus >= 3
 
 
 def test_policy_is_remembered_for_the_next_card() -> None:
