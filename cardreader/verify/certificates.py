@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -212,20 +213,23 @@ def load_certificates(data: bytes, what: str = "certificate file") -> list[Certi
 # signers on thousands of cards, so remember the last ones parsed.
 _PARSED: OrderedDict[bytes, Certificate] = OrderedDict()
 _PARSED_MAX = 512
+_CACHE_LOCK = threading.Lock()  # the kiosk verifies on a worker thread; keep the LRUs sound
 
 
 def parse_certificate(der: bytes, what: str = "certificate") -> Certificate:
     """Decode a DER X.509 certificate. Raises :class:`ParseError` (LimitExceededError for caps)
     naming ``what`` and the field that failed."""
     der = bytes(der)
-    cached = _PARSED.get(der)
-    if cached is not None:
-        _PARSED.move_to_end(der)
-        return cached
+    with _CACHE_LOCK:
+        cached = _PARSED.get(der)
+        if cached is not None:
+            _PARSED.move_to_end(der)
+            return cached
     cert = _parse_uncached(der, what)
-    _PARSED[der] = cert
-    if len(_PARSED) > _PARSED_MAX:
-        _PARSED.popitem(last=False)
+    with _CACHE_LOCK:
+        _PARSED[der] = cert
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
     return cert
 
 
@@ -546,13 +550,15 @@ def _verify_cached(
     algorithm: SignatureAlgorithm,
 ) -> None:
     key = (issuer.fingerprint, subject_fingerprint)
-    if key in _VERIFIED:
-        _VERIFIED.move_to_end(key)
-        return
+    with _CACHE_LOCK:
+        if key in _VERIFIED:
+            _VERIFIED.move_to_end(key)
+            return
     verify_signature(issuer.public_key_info, signature, tbs, algorithm)
-    _VERIFIED[key] = None
-    if len(_VERIFIED) > _VERIFIED_MAX:
-        _VERIFIED.popitem(last=False)
+    with _CACHE_LOCK:
+        _VERIFIED[key] = None
+        if len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
 
 
 # --- chain validation ----------------------------------------------------------------------

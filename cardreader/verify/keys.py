@@ -19,6 +19,7 @@ use (DSA, binary-field or unknown curves, implicitCA) is an :class:`UnsupportedA
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,7 @@ def load_public_key(spki_der: bytes) -> PublicKey:
 # document-signer keys on every card, so remember the last ones loaded.
 _LOADED: dict[bytes, LoadedPublicKey] = {}
 _LOADED_MAX = 256
+_LOADED_LOCK = threading.Lock()
 
 
 def load_public_key_info(spki_der: bytes) -> LoadedPublicKey:
@@ -85,9 +87,10 @@ def load_public_key_info(spki_der: bytes) -> LoadedPublicKey:
     if cached is not None:
         return cached
     loaded = _load(spki_der)
-    if len(_LOADED) >= _LOADED_MAX:
-        _LOADED.pop(next(iter(_LOADED)))
-    _LOADED[spki_der] = loaded
+    with _LOADED_LOCK:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[spki_der] = loaded
     return loaded
 
 

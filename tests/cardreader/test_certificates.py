@@ -322,3 +322,23 @@ def test_crl_fields_and_pem(csca: Issuer) -> None:
     parsed.verify_issued_by(cert_of(csca))
     with pytest.raises(ParseError):
         parse_crl(b"\x30\x03\x02\x01\x01")
+
+
+def test_caches_hold_under_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kiosk verifies on a worker thread while the UI may parse too: tiny caches, many
+    threads, constant eviction, and every chain still checks out."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(certificates, "_PARSED_MAX", 2)
+    monkeypatch.setattr(certificates, "_VERIFIED_MAX", 2)
+    issuers = [make_issuer("ecdsa-p256") for _ in range(3)]
+    signers = [(i, i.new_document_signer().certificate_der()) for i in issuers for _ in range(3)]
+    trust = trust_of(*issuers)
+
+    def work(n: int) -> bool:
+        issuer, der = signers[n % len(signers)]
+        result = validate_document_signer(parse_certificate(der), trust, NOW)
+        return result.ok and result.anchor == cert_of(issuer)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(400)))
