@@ -18,6 +18,7 @@ from typing import Any
 from cardreader.errors import InputError
 
 EXIT_OK = 0
+_STORE_HELP = "thư mục kho tin cậy / trust store folder (default: the user data folder)"
 
 
 def add_trust_commands(sub: Any) -> None:
@@ -35,25 +36,31 @@ def add_trust_commands(sub: Any) -> None:
         help="nhập danh sách ICAO (.ml), chứng chỉ hoặc CRL / import master lists, "
         "certificates or CRLs",
     )
-    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument(
+        "files", nargs="+", metavar="FILE", help="tệp .ml, .cer/.pem, .crl / files to import"
+    )
     imp.add_argument(
         "--ml-anchor",
         metavar="CERT",
-        help="CSCA certificate of the master list's signer (e.g. DE_ROOT_CA_CSCA07.cer)",
+        help="chứng chỉ CSCA của bên ký danh sách / CSCA certificate of the master list's "
+        "signer (e.g. DE_ROOT_CA_CSCA07.cer)",
     )
     imp.add_argument(
         "--unverified",
         action="store_true",
-        help="import a master list without an anchor (its entries are marked NOT verified)",
+        help="nhập danh sách không xác minh được / import a master list without an anchor "
+        "(its entries are marked NOT verified)",
     )
-    imp.add_argument("--store", metavar="DIR", help="trust store folder (default: user data)")
+    imp.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(func=cmd_trust_import)
 
     ls = tsub.add_parser("list", help="liệt kê kho tin cậy / list the trust store")
-    ls.add_argument("--country", metavar="CC", help="two-letter country code, e.g. VN")
-    ls.add_argument("--crls", action="store_true", help="list CRLs instead of certificates")
-    ls.add_argument("--store", metavar="DIR", help="trust store folder (default: user data)")
+    ls.add_argument("--country", metavar="CC", help="mã quốc gia / country code, e.g. VN")
+    ls.add_argument(
+        "--crls", action="store_true", help="liệt kê CRL / list CRLs instead of certificates"
+    )
+    ls.add_argument("--store", metavar="DIR", help=_STORE_HELP)
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_trust_list)
 
