@@ -193,6 +193,15 @@ def test_malformed_representatives_are_rejected(
         with pytest.raises(BadSignatureError):
             parse_representative(bytes(f))
         return
+    if match == "trailer":
+        # A representative not ending in nibble C is read in its n - J form, whose header
+        # depends on the (random) test key; check the trailer rule on F itself, and that the
+        # signature is refused either way.
+        with pytest.raises(BadSignatureError, match=match):
+            parse_representative(bytes(f))
+        with pytest.raises(BadSignatureError):
+            verify_scheme1(key, _signed(bytes(f)), RND)
+        return
     with pytest.raises(BadSignatureError, match=match):
         verify_scheme1(key, _signed(bytes(f)), RND)
 
