@@ -120,9 +120,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from cardreader.verify.passive import passive_authentication
 
     files = load_dump(args.dir)
-    result = passive_authentication(files, _trust_source(args.trust))
+    trust = _trust_source(args.trust)
+    result = passive_authentication(files, trust)
     data = result.to_dict()
-    lines = [f"status: {result.status}"]
+    warnings = list(getattr(trust, "warnings", []))
+    data["trust_warnings"] = warnings  # e.g. a master list used without a verified anchor
+    lines = [f"status: {result.status}"] + [f"  warning: {w}" for w in warnings]
     lines += [f"  {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in result.checks]
     _emit(args, data, "\n".join(lines))
     return {"valid": EXIT_OK, "invalid": EXIT_ERROR, "untrusted": EXIT_UNTRUSTED}[result.status]

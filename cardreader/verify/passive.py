@@ -226,7 +226,10 @@ def _check_chain(
     result = validate_document_signer(ds, trust, at)
     if result.trusted and not result.problems:
         anchor = result.anchor
-        out.ok("chain", f"issued by trusted CSCA {anchor.subject if anchor else '?'}")
+        detail = f"issued by trusted CSCA {anchor.subject if anchor else '?'}"
+        if result.notes:
+            detail += " (" + "; ".join(result.notes) + ")"
+        out.ok("chain", detail)
         return anchor.subject if anchor else None
     for problem in result.problems:
         out.fail("chain", problem.code, problem.message)
