@@ -135,6 +135,15 @@ def render_pdf(form: FilledForm, *, place: str = "", fonts_dir: Path | None = No
         raise PdfRenderError(f"cannot lay out the form: {exc}") from None
 
 
+# A table row must fit on one page (fpdf2 cannot split a row): a narrow column holds about
+# 3,000 characters per page, so longer cell text (never valid in a form anyway) is cut.
+MAX_CELL_CHARS = 600
+
+
+def _fit_cell(text: str) -> str:
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
 def _table(pdf: FPDF, item: FilledField) -> None:
     pdf.set_font(FAMILY, "", 10.5)
     number = f"{item.number}. " if item.number else ""
@@ -157,7 +166,7 @@ def _table(pdf: FPDF, item: FilledField) -> None:
                 for choice in col.choices:
                     if choice.value == text:
                         text = choice.label.vi
-                row.cell(text)
+                row.cell(_fit_cell(str(text)))
     pdf.ln(2)
 
 

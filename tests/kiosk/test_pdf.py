@@ -111,3 +111,17 @@ def test_pdf_attachment_in_the_submission() -> None:
     _, payload = form.to_submission(attachments=[attachment])
     assert payload["attachments"][0]["name"] == "generic_request.pdf"
     json.dumps(payload)  # the outbox stores JSON
+
+
+def test_a_huge_table_cell_still_prints() -> None:
+    """Regression (found by test_any_filled_form_prints): a 2,500-character CT01 table cell made
+    a row taller than a page and fpdf2 raised ValueError out of the renderer."""
+    from kiosk.procedures import fill_form, load_procedures
+    from kiosk.record import CitizenRecord
+
+    procedures = load_procedures()
+    table = next(f for f in procedures["ct01"].fields if f.type == "table")
+    answers = {table.id: [{c.id: "x" * 2500 for c in table.columns}]}
+    form = fill_form(procedures["ct01"], CitizenRecord(), answers, today=date(2026, 11, 23))
+    pdf = render_pdf(form)
+    assert pdf.startswith(b"%PDF-")
