@@ -20,6 +20,7 @@ from cardreader.atr import parse_atr
 from cardreader.bac import BacKey
 from cardreader.channel import Counters, Transceiver
 from cardreader.chip_auth import ChipAuthResult, run_chip_authentication
+from cardreader.dump import FileError
 from cardreader.errors import (
     CardReaderError,
     FileNotFoundOnCardError,
@@ -50,23 +51,13 @@ ProgressCallback = Callable[[LdsFile, int, int], None]
 TextReadyCallback = Callable[[dict[LdsFile, bytes]], None]
 
 
-@dataclass(frozen=True, slots=True)
-class FileFailure:
-    file: str
-    code: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"file": self.file, "code": self.code, "message": self.message}
-
-
 @dataclass
 class CardRead:
     """Everything one read produced: raw files (exact bytes), statistics, failures."""
 
     files: dict[LdsFile, bytes]
     stats: dict[str, FileStats]
-    failures: list[FileFailure]
+    failures: list[FileError]
     access: AccessReport
     seconds_total: float
     seconds_to_text: float | None
@@ -198,7 +189,7 @@ def read_card(
     if opened.card_access_raw is not None:
         files[CARD_ACCESS] = opened.card_access_raw
     stats: dict[str, FileStats] = {}
-    failures: list[FileFailure] = []
+    failures: list[FileError] = []
     text_at: float | None = None
 
     def fetch(f: LdsFile) -> None:
@@ -208,12 +199,10 @@ def read_card(
             raise
         except FileNotFoundOnCardError:
             if f is not COM:
-                failures.append(
-                    FileFailure(f.name, "file_not_found", f"{f.name} is not on the chip")
-                )
+                failures.append(FileError(f.name, "file_not_found", f"{f.name} is not on the chip"))
             return
         except CardReaderError as exc:
-            failures.append(FileFailure(f.name, exc.code, exc.message))
+            failures.append(FileError(f.name, exc.code, exc.message))
             return
         files[f] = data
         stats[f.name] = st

@@ -34,6 +34,15 @@ def _cccd(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _cccd_read(
+    doc: str, birth: str, expiry: str, out: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return _cccd(
+        "read", "--reader", READER, "--doc-number", doc, "--birth-date", birth,
+        "--expiry-date", expiry, "--out", str(out), "--json", *extra,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "config",
     [ChipConfig(max_le=0xDF), ChipConfig(max_le=256), ChipConfig(max_le=65535, extended=True)],
@@ -45,20 +54,7 @@ def test_cli_read_is_byte_identical_to_the_dump(
     card = fake_card()
     out = tmp_path / "out"
     with inserted(chip_of(card, config)):
-        proc = _cccd(
-            "read",
-            "--reader",
-            READER,
-            "--doc-number",
-            card.document_number,
-            "--birth-date",
-            card.date_of_birth,
-            "--expiry-date",
-            card.date_of_expiry,
-            "--out",
-            str(out),
-            "--json",
-        )
+        proc = _cccd_read(card.document_number, card.date_of_birth, card.date_of_expiry, out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for f, raw in files_of(card).items():
         assert (out / f.dump_name).read_bytes() == raw, f.name
@@ -80,20 +76,7 @@ def test_cli_read_is_byte_identical_to_the_dump(
 def test_cli_wrong_key_is_a_clean_json_error(pcsc_stack: object, tmp_path: Path) -> None:
     card = fake_card()
     with inserted(chip_of(card)):
-        proc = _cccd(
-            "read",
-            "--reader",
-            READER,
-            "--doc-number",
-            card.document_number,
-            "--birth-date",
-            card.date_of_birth,
-            "--expiry-date",
-            "300101",
-            "--out",
-            str(tmp_path / "x"),
-            "--json",
-        )
+        proc = _cccd_read(card.document_number, card.date_of_birth, "300101", tmp_path / "x")
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["code"] == "authentication_failed"
     assert "Traceback" not in proc.stderr
@@ -101,20 +84,7 @@ def test_cli_wrong_key_is_a_clean_json_error(pcsc_stack: object, tmp_path: Path)
 
 
 def test_cli_no_card_is_a_clean_error(pcsc_stack: object, tmp_path: Path) -> None:
-    proc = _cccd(
-        "read",
-        "--reader",
-        READER,
-        "--doc-number",
-        "099012345",
-        "--birth-date",
-        "990517",
-        "--expiry-date",
-        "390517",
-        "--out",
-        str(tmp_path / "y"),
-        "--json",
-    )
+    proc = _cccd_read("099012345", "990517", "390517", tmp_path / "y")
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["code"] == "no_card"
 
@@ -225,19 +195,11 @@ def test_cli_readers_and_demo_emulator(pcsc_stack: object, tmp_path: Path) -> No
         listed = json.loads(_cccd("readers", "--json").stdout)
         slot = [r for r in listed["readers"] if r["name"] == READER]
         assert slot and slot[0]["card_present"] is True
-        proc = _cccd(
-            "read",
-            "--reader",
-            READER,
-            "--doc-number",
+        proc = _cccd_read(
             secrets.document_number,
-            "--birth-date",
             secrets.date_of_birth,
-            "--expiry-date",
             secrets.date_of_expiry,
-            "--out",
-            str(tmp_path / "demo"),
-            "--json",
+            tmp_path / "demo",
             "--skip-face",
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -280,19 +242,11 @@ def test_cli_read_gives_one_verdict_for_the_card(
     store = ["--trust", str(tmp_path / "empty")] if scenario == "no_trust" else []
     (tmp_path / "empty").mkdir()
     with inserted(chip):
-        proc = _cccd(
-            "read",
-            "--reader",
-            READER,
-            "--doc-number",
+        proc = _cccd_read(
             card.document_number,
-            "--birth-date",
             card.date_of_birth,
-            "--expiry-date",
             card.date_of_expiry,
-            "--out",
-            str(tmp_path / "out"),
-            "--json",
+            tmp_path / "out",
             "--skip-face",
             *trust,
             *store,
