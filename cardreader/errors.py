@@ -137,3 +137,12 @@ class BadSignatureError(CardReaderError):
     """A signature does not verify with the given key."""
 
     code = "bad_signature"
+
+
+# --- QR codes ------------------------------------------------------------------------------
+
+
+class QrFormatError(ParseError):
+    """A card QR payload (or scanner-typed text) is not a CCCD / Căn cước QR. Names the field."""
+
+    code = "qr_format"
