@@ -66,6 +66,7 @@ from cardreader.lds.security_infos import (
     pace_info,
 )
 from cardreader.lds.sod import build_sod, parse_sod
+from cardreader.validity import cccd_expiry as cccd_expiry  # re-exported: the renewal rule
 
 CHIP_JSON = "chip.json"
 CSCA_PEM = "csca.pem"
@@ -78,25 +79,7 @@ ID_CA_ECDH_AES_CBC_CMAC_128 = ID_CA + ".2.2"
 ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2"
 PACE_PARAMETER_BRAINPOOL_P256R1 = 13  # BSI TR-03110-3 table 4 / ICAO 9303-11 9.5.1
 
-_RENEWAL_AGES = (14, 25, 40, 60)
-_GRACE_YEARS = 2
 _TAGS = {1: 0x61, 2: 0x75, 13: 0x6D, 14: 0x6E, 15: 0x6F}
-
-
-def _birthday(born: _dt.date, age: int) -> _dt.date:
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:  # born on 29 February
-        return _dt.date(born.year + age, 3, 1)
-
-
-def cccd_expiry(date_of_birth: _dt.date, date_of_issue: _dt.date) -> _dt.date | None:
-    """The expiry printed on a CCCD issued on ``date_of_issue``; None = "Không thời hạn"."""
-    for age in _RENEWAL_AGES:
-        deadline = _birthday(date_of_birth, age)
-        if date_of_issue < _birthday(date_of_birth, age - _GRACE_YEARS):
-            return deadline
-    return None
 
 
 @dataclass(frozen=True, slots=True)
