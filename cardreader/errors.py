@@ -146,3 +146,12 @@ class QrFormatError(ParseError):
     """A card QR payload (or scanner-typed text) is not a CCCD / Căn cước QR. Names the field."""
 
     code = "qr_format"
+
+
+# --- QR codes ------------------------------------------------------------------------------
+
+
+class QrNotFoundError(CardReaderError):
+    """No QR code could be found or decoded in the image."""
+
+    code = "qr_not_found"
