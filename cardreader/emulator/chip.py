@@ -2,7 +2,10 @@
 
 It serves the raw files of a dump like a real Vietnamese chip ID card does, quirks included:
 - SELECT MF answers 6D00; EF.CardAccess is reachable directly (SELECT 011C or SFI 1C);
-- the PACE set-up (MSE:Set AT) answers 6982, so readers must fall back to BAC;
+- the PACE set-up (MSE:Set AT) answers 6982, so readers must fall back to BAC; with
+  ``ChipConfig(pace="accept")`` the chip serves PACE instead (ICAO 9303-11 4.4: ECDH generic or
+  chip authentication mapping with the PACEInfos of its EF.CardAccess, MRZ or CAN password;
+  a wrong password answers 6300 to the token step), then the LDS reads run under PACE's SM;
 - every LDS file needs BAC first (6982 before), and then secure messaging;
 - DG3 answers 6982 even after BAC;
 - a READ BINARY past the end answers the remaining bytes with 6282, at/after the end 6B00;
@@ -56,10 +59,13 @@ from cardreader.chip_auth import (
 )
 from cardreader.errors import CardReaderError, SecureMessagingError
 from cardreader.lds import tlv
+from cardreader.lds.card_access import parse_card_access
 from cardreader.lds.der import decode_oid
 from cardreader.lds.dg14 import parse_dg14
 from cardreader.lds.files import CARD_ACCESS, DG3, DG14, LdsFile
-from cardreader.lds.security_infos import ID_CA, ID_PK_DH
+from cardreader.lds.security_infos import ID_CA, ID_PACE, ID_PK_DH, PaceInfo
+from cardreader.pace.crypto import PacePassword, PaceSuite
+from cardreader.pace.curve import EcGroup
 from cardreader.primitives import CipherKind, des3_cbc_decrypt, des3_cbc_encrypt, pad, retail_mac
 from cardreader.secure_messaging import SecureMessaging, wrapped_response_length
 from cardreader.verify.active_auth import ECDSA_HASHES
@@ -95,7 +101,7 @@ class ChipConfig:
     extended: bool = False
     le_error: Literal["6700", "6C"] = "6700"
     sfi: bool = True
-    pace: Literal["refuse"] = "refuse"
+    pace: Literal["refuse", "accept"] = "refuse"
     # Active authentication: the RSA signature's hash ("sha1" uses trailer BC unless
     # aa_rsa_explicit_trailer; the others always name themselves in an xx CC trailer) and the
     # ECDSA signature format (plain r||s per BSI TR-03111, or DER as some chips answer).
@@ -122,9 +128,12 @@ class ChipEmulator:
         *,
         aa_key: AaPrivateKey | None = None,
         ca_keys: Mapping[int | None, CaPrivateKey] | None = None,
+        can: str | None = None,
     ) -> None:
         """``aa_key``: DG15's private key (INTERNAL AUTHENTICATE); ``ca_keys``: DG14's chip
-        authentication private keys by keyId (None for a key without one)."""
+        authentication private keys by keyId (None for a key without one); ``can``: the PACE
+        card access number (default for a CCCD: the last 6 digits of the ID number, i.e. of
+        the 9-digit BAC document number)."""
         self.files = dict(files)
         self.bac_key = bac_key
         self.config = config or ChipConfig()
@@ -136,7 +145,21 @@ class ChipEmulator:
             self.aa_key = None if aa_key is None else _fresh_aa(aa_key)
             self.ca_keys = {kid: _fresh_ca(k) for kid, k in self.ca_keys.items()}
         self._ca_protocols, self._aa_hash = self._dg14_options()
+        doc = bac_key.document_number
+        self.can = (
+            can if can is not None else (doc[-6:] if doc.isdigit() and len(doc) == 9 else None)
+        )
+        self._pace_infos = self._card_access_options()
         self.reset()
+
+    def _card_access_options(self) -> tuple[PaceInfo, ...]:
+        raw = self.files.get(CARD_ACCESS)
+        if raw is None:
+            return ()
+        try:
+            return parse_card_access(raw).pace_infos
+        except CardReaderError:
+            return ()
 
     def _dg14_options(self) -> tuple[set[str], str]:
         """CA protocol OIDs the chip's DG14 announces, and the ECDSA AA hash it names."""
@@ -173,6 +196,7 @@ class ChipEmulator:
         self._sm: SecureMessaging | None = None
         self._pending_sm: SecureMessaging | None = None  # installed after the current answer
         self._ca_selected: tuple[CaPrivateKey, CipherKind] | None = None  # by MSE:Set AT
+        self._pace: _PaceSession | None = None
 
     # --- entry point ------------------------------------------------------------------
 
@@ -211,7 +235,7 @@ class ChipEmulator:
                 # new ones with SSC zero (ICAO 9303-11 6.2).
                 self._sm = pending
             return answer
-        if self._sm is not None and cmd.ins not in (0x84,):
+        if self._sm is not None and cmd.ins not in (0x84,) and not self._pace_set_at_cmd(cmd):
             # A plain command during secure messaging ends the session (9303-11 9.8.6).
             self._sm = None
             return ResponseApdu(b"", SW_SM_MISSING)
@@ -235,6 +259,10 @@ class ChipEmulator:
             return self._mse_set_at(cmd)
         if protected and ins == 0x86 and self._ca_selected is not None:
             return self._general_authenticate(cmd)
+        if not protected and self._pace_set_at_cmd(cmd):
+            return self._pace_set_at(cmd)
+        if not protected and ins == 0x86 and self._pace is not None:
+            return self._pace_general_authenticate(cmd)
         if ins == 0x22 or ins == 0x86:
             return ResponseApdu(b"", SW_SECURITY_STATUS)  # PACE set-up refused, as CCCDs do
         return ResponseApdu(b"", SW_INS_NOT_SUPPORTED)
@@ -345,6 +373,7 @@ class ChipEmulator:
         if cmd.le != 8:
             return ResponseApdu(b"", SW_WRONG_LENGTH)
         self._sm = None
+        self._pace = None
         self._ca_selected = None
         self._challenge = self.rng(8)
         return ResponseApdu(self._challenge, SW_OK)
@@ -482,6 +511,159 @@ class ChipEmulator:
             return ResponseApdu(b"", SW_WRONG_DATA)
         self._pending_sm = session_from_secret(secret, cipher)
         return ResponseApdu(b"\x7c\x00", SW_OK)
+
+    # --- PACE (ICAO 9303-11 4.4), the chip side ----------------------------------------------
+
+    def _pace_set_at_cmd(self, cmd: CommandApdu) -> bool:
+        return (
+            self.config.pace == "accept"
+            and cmd.cla & 0x0C == 0
+            and cmd.ins == 0x22
+            and (cmd.p1, cmd.p2) == (0xC1, 0xA4)
+        )
+
+    def _pace_set_at(self, cmd: CommandApdu) -> ResponseApdu:
+        """MSE:Set AT: DO80 protocol OID, DO83 password reference, DO84 parameter id."""
+        self._sm = None  # starting PACE ends any earlier session
+        self._pace = None
+        self._ca_selected = None
+        try:
+            items = {i.tag: i.value for i in tlv.parse_all(cmd.data)}
+            oid_value = items.get(0x80)
+            oid = (
+                ""
+                if oid_value is None
+                else decode_oid(tlv.parse_single(tlv.encode(0x06, oid_value)), "DO80")
+            )
+        except CardReaderError:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        if not oid.startswith(ID_PACE + ".") or cmd.le is not None:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        pid = items.get(0x84)
+        info = next(
+            (
+                i
+                for i in self._pace_infos
+                if i.protocol_oid == oid
+                and (pid is None or i.parameter_id == int.from_bytes(pid, "big"))
+            ),
+            None,
+        )
+        if info is None:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        ref = items.get(0x83)
+        if ref == b"\x01":
+            password = PacePassword.from_bac_key(self.bac_key)
+        elif ref == b"\x02" and self.can is not None:
+            password = PacePassword.can(self.can)
+        else:
+            return ResponseApdu(b"", SW_REFERENCE_NOT_FOUND)
+        try:
+            suite = PaceSuite.from_info(info)
+        except CardReaderError:
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        ca_key: ec.EllipticCurvePrivateKey | None = None
+        if suite.mapping == "CAM":
+            ca_key = next(
+                (
+                    k
+                    for k in self.ca_keys.values()
+                    if isinstance(k, ec.EllipticCurvePrivateKey)
+                    and k.curve.name == suite.group.name
+                ),
+                None,
+            )
+            if ca_key is None:
+                return ResponseApdu(b"", SW_REFERENCE_NOT_FOUND)
+        self._pace = _PaceSession(suite, password.key(suite.cipher), ca_key)
+        return ResponseApdu(b"", SW_OK)
+
+    def _pace_general_authenticate(self, cmd: CommandApdu) -> ResponseApdu:
+        state = self._pace
+        assert state is not None
+        last = state.step == 4
+        if bool(cmd.cla & 0x10) == last:  # steps 1-3 chained (CLA 10), the last one not
+            self._pace = None
+            return ResponseApdu(b"", 0x6883)
+        try:
+            template = tlv.parse_single(cmd.data)
+            if template.tag != 0x7C:
+                raise ValueError("not 7C")
+            items = {i.tag: i.value for i in template.children(depth=2)}
+            answer = state.answer(items, self.rng)
+        except (CardReaderError, ValueError, ArithmeticError):
+            self._pace = None
+            return ResponseApdu(b"", SW_WRONG_DATA)
+        if answer is None:  # the terminal's token did not verify: wrong password
+            self._pace = None
+            return ResponseApdu(b"", SW_AUTH_FAILED)
+        if state.step > 4:
+            self._pace = None
+            self._sm = state.suite.secure_messaging(state.ks_enc, state.ks_mac)
+            self._app_selected = False
+            self._current = None
+        return ResponseApdu(tlv.encode(0x7C, answer), SW_OK)
+
+
+class _PaceSession:
+    """The chip's PACE state between GENERAL AUTHENTICATE steps (9303-11 4.4.1)."""
+
+    def __init__(
+        self, suite: PaceSuite, k_pi: bytes, ca_key: ec.EllipticCurvePrivateKey | None
+    ) -> None:
+        self.suite = suite
+        self.k_pi = k_pi
+        self.ca_key = ca_key
+        self.step = 1
+        self.nonce = b""
+        self.sk_map = 0
+        self.mapped: EcGroup = suite.group
+        self.sk_dh = 0
+        self.pk_dh = b""
+        self.pk_dh_ifd = b""
+        self.ks_enc = b""
+        self.ks_mac = b""
+
+    def answer(self, items: dict[int, bytes], rng: Callable[[int], bytes]) -> bytes | None:
+        """The dynamic authentication data of this step's answer; None = token mismatch."""
+        suite, group = self.suite, self.suite.group
+        step = self.step
+        if step == 1:
+            if items:
+                raise ValueError("step 1 carries no data")
+            self.nonce = rng(suite.cipher.block_size)
+            out = tlv.encode(0x80, suite.encrypt_nonce(self.k_pi, self.nonce))
+        elif step == 2:
+            pk_map_ifd = group.decode(items[0x81], "PK_Map,IFD")
+            self.sk_map = group.random_scalar(rng)
+            pk_map = group.encode(group.multiply(self.sk_map, group.g))
+            if pk_map == items[0x81]:
+                raise ValueError("mapping keys equal")
+            shared = group.multiply(self.sk_map, pk_map_ifd)
+            self.mapped = suite.map_generator(self.nonce, shared)
+            out = tlv.encode(0x82, pk_map)
+        elif step == 3:
+            mapped = self.mapped
+            self.pk_dh_ifd = items[0x83]
+            peer = mapped.decode(self.pk_dh_ifd, "PK_DH,IFD")
+            self.sk_dh = mapped.random_scalar(rng)
+            self.pk_dh = mapped.encode(mapped.multiply(self.sk_dh, mapped.g))
+            if self.pk_dh == self.pk_dh_ifd:
+                raise ValueError("ephemeral keys equal")
+            secret = suite.shared_secret(mapped, self.sk_dh, peer)
+            self.ks_enc, self.ks_mac = suite.session(secret)
+            out = tlv.encode(0x84, self.pk_dh)
+        else:
+            expected = suite.token(self.ks_mac, self.pk_dh)
+            if not hmac.compare_digest(items.get(0x85, b""), expected):
+                return None
+            out = tlv.encode(0x86, suite.token(self.ks_mac, self.pk_dh_ifd))
+            if self.ca_key is not None:  # chip authentication mapping (9303-11 4.4.3.5)
+                sk_ic = self.ca_key.private_numbers().private_value
+                a_ic = pow(sk_ic, -1, group.n) * self.sk_map % group.n
+                out += tlv.encode(0x8A, suite.encrypt_ca_data(self.ks_enc, a_ic))
+        self.step += 1
+        return out
 
 
 def _fresh_aa(key: AaPrivateKey) -> AaPrivateKey:

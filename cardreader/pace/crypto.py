@@ -180,9 +180,7 @@ class PaceSuite:
 
     def encrypt_ca_data(self, ks_enc: bytes, a_ic: int) -> bytes:
         size = (self.group.n.bit_length() + 7) // 8
-        return aes_cbc_encrypt(
-            ks_enc, pad(a_ic.to_bytes(size, "big"), 16), self._cam_iv(ks_enc)
-        )
+        return aes_cbc_encrypt(ks_enc, pad(a_ic.to_bytes(size, "big"), 16), self._cam_iv(ks_enc))
 
     def decrypt_ca_data(self, ks_enc: bytes, encrypted: bytes) -> int:
         if not encrypted or len(encrypted) % 16 or len(encrypted) > 128:
