@@ -591,7 +591,7 @@ class ChipEmulator:
                 raise ValueError("not 7C")
             items = {i.tag: i.value for i in template.children(depth=2)}
             answer = state.answer(items, self.rng)
-        except (CardReaderError, ValueError, ArithmeticError):
+        except (CardReaderError, ValueError, ArithmeticError, KeyError):
             self._pace = None
             return ResponseApdu(b"", SW_WRONG_DATA)
         if answer is None:  # the terminal's token did not verify: wrong password
