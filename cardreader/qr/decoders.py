@@ -8,9 +8,10 @@ short strings (Shift-JIS, Big5, Latin-1) and garbles Vietnamese ("Đống Đa").
   symbol", whatever the text mode. Formats are limited to QR Code; rotation, inversion and
   downscaled passes are on (try-harder), and the binarizer is a parameter so the caller can
   retry with another one.
-- zbar (``pyzbar``): settings apply only when ``symbols=`` is given, so it is always called with
-  ``symbols=[ZBarSymbol.QRCODE]``; ``Decoded.data`` is the raw payload. Needs the system
-  library ``libzbar0``.
+- zbar (``pyzbar``'s ctypes bindings, system library ``libzbar0``): QR codes only, with
+  ``ZBAR_CFG_BINARY`` set so the payload is not converted through a guessed charset (see
+  :class:`ZbarDecoder`; ``pyzbar.decode`` with ``symbols=`` still garbles short Vietnamese
+  strings, measured here with libzbar 0.23.92).
 
 Back ends are imported lazily: a missing one is reported by :func:`available_decoders` and by a
 typed error when asked for by name.
@@ -18,6 +19,8 @@ typed error when asked for by name.
 
 from __future__ import annotations
 
+import ctypes
+import threading
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from cardreader.errors import InputError
@@ -69,20 +72,57 @@ class ZxingDecoder:
 
 
 class ZbarDecoder:
-    """zbar through pyzbar, restricted to QR codes so its settings apply."""
+    """zbar through pyzbar's ctypes bindings, QR codes only, payloads left as raw bytes.
+
+    ``pyzbar.decode`` cannot be used as it is: even with ``symbols=`` it leaves zbar converting
+    byte-mode data to text through a guessed charset ("Đống Đa" comes back as Shift-JIS
+    mojibake). zbar >= 0.23 has ``ZBAR_CFG_BINARY`` ("don't convert binary data to text", value
+    4 in ``zbar_config_e`` of zbar.h, after ENABLE, ADD_CHECK, EMIT_CHECK, ASCII); pyzbar's
+    enum predates it, so it is set by number. An older libzbar that refuses the setting is
+    reported unavailable rather than trusted with Vietnamese text.
+    """
 
     name = "zbar"
+    _CFG_ENABLE = 0
+    _CFG_BINARY = 4
+    _FOURCC_Y800 = 0x30303859  # 'Y800': 8-bit greyscale
 
     def __init__(self) -> None:
-        from pyzbar import pyzbar  # type: ignore[import-untyped]
+        from pyzbar import wrapper  # type: ignore[import-untyped]
 
-        self._pyzbar: Any = pyzbar
+        self._w: Any = wrapper
+        self._scanner: Any = wrapper.zbar_image_scanner_create()
+        qr = int(wrapper.ZBarSymbol.QRCODE)
+        set_config = wrapper.zbar_image_scanner_set_config
+        set_config(self._scanner, 0, self._CFG_ENABLE, 0)  # 0 = ZBAR_NONE: every symbology
+        if set_config(self._scanner, qr, self._CFG_ENABLE, 1) != 0:
+            raise ImportError("libzbar refused to enable QR codes")
+        if set_config(self._scanner, qr, self._CFG_BINARY, 1) != 0:
+            raise ImportError("libzbar is older than 0.23: no ZBAR_CFG_BINARY for raw bytes")
+        self._lock = threading.Lock()  # a zbar scanner is not safe to share across threads
 
     def decode(self, grey: GreyImage) -> list[bytes]:
-        zb = self._pyzbar
+        w = self._w
         height, width = grey.shape
-        found = zb.decode((grey.tobytes(), width, height), symbols=[zb.ZBarSymbol.QRCODE])
-        return [bytes(d.data) for d in found]
+        pixels = grey.tobytes()
+        out: list[bytes] = []
+        with self._lock:
+            image = w.zbar_image_create()
+            try:
+                w.zbar_image_set_format(image, self._FOURCC_Y800)
+                w.zbar_image_set_size(image, width, height)
+                w.zbar_image_set_data(image, ctypes.c_char_p(pixels), len(pixels), None)
+                if w.zbar_scan_image(self._scanner, image) < 0:
+                    return []
+                symbol = w.zbar_image_first_symbol(image)
+                while symbol:
+                    length = w.zbar_symbol_get_data_length(symbol)
+                    data = w.zbar_symbol_get_data(symbol)
+                    out.append(ctypes.string_at(data, length))
+                    symbol = w.zbar_symbol_next(symbol)
+            finally:
+                w.zbar_image_destroy(image)
+        return out
 
 
 _FACTORIES: dict[str, type[ZxingDecoder] | type[ZbarDecoder]] = {
