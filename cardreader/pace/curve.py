@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from cardreader.errors import ParseError, UnsupportedAlgorithmError
 from cardreader.lds.security_infos import STANDARD_PARAMETERS
 from cardreader.verify.curves import CURVES_BY_NAME
@@ -25,6 +27,16 @@ Point = tuple[int, int]  # affine (x, y); the point at infinity never leaves thi
 _Jacobian = tuple[int, int, int]  # (X, Y, Z), Z == 0 is infinity
 _INF: _Jacobian = (1, 1, 0)
 _WINDOW = 4
+_PYCA_CURVES: dict[str, type[ec.EllipticCurve]] = {
+    "secp192r1": ec.SECP192R1,
+    "secp224r1": ec.SECP224R1,
+    "secp256r1": ec.SECP256R1,
+    "secp384r1": ec.SECP384R1,
+    "secp521r1": ec.SECP521R1,
+    "brainpoolP256r1": ec.BrainpoolP256R1,
+    "brainpoolP384r1": ec.BrainpoolP384R1,
+    "brainpoolP512r1": ec.BrainpoolP512R1,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +150,18 @@ class EcGroup:
         return acc
 
     def multiply(self, k: int, point: Point, what: str = "scalar multiplication") -> Point:
+        if point == self._standard_base and 0 < k < self.n:
+            # The named curve's own base point: pyca/cryptography (OpenSSL) does it in C.
+            curve = _PYCA_CURVES.get(self.name)
+            if curve is not None:
+                numbers = ec.derive_private_key(k, curve()).public_key().public_numbers()
+                return (numbers.x, numbers.y)
         return self._affine(self._mul(k, point), what)
+
+    @property
+    def _standard_base(self) -> Point | None:
+        params = CURVES_BY_NAME.get(self.name)
+        return None if params is None else (params.gx, params.gy)
 
     def add(self, q: Point, r: Point, what: str = "point addition") -> Point:
         return self._affine(self._add((q[0], q[1], 1), (r[0], r[1], 1)), what)

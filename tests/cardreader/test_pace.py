@@ -205,3 +205,16 @@ def test_regression_empty_mapping_step_answers_6a80() -> None:
     assert chip.process(mse.to_bytes())[-2:] == b"\x90\x00"
     assert chip.process(bytes.fromhex("10860000027C0000"))[-2:] == b"\x90\x00"
     assert chip.process(bytes.fromhex("10860000027C0000")) == bytes.fromhex("6A80")
+
+
+@pytest.mark.parametrize("pid", [12, 13, 15, 16, 17, 18])
+def test_pure_python_arithmetic_matches_openssl_on_the_base_point(pid: int) -> None:
+    from cardreader.pace import group_for_parameter_id
+
+    group = group_for_parameter_id(pid)
+    for k in (1, 2, 3, group.n - 1, int.from_bytes(os.urandom(16), "big") + 5):
+        fast = group.multiply(k, group.g)
+        slow = group._affine(group._mul(k, group.g), "test")
+        assert fast == slow and group.contains(slow)
+    doubled = group.add(group.g, group.g)
+    assert doubled == group.multiply(2, group.g)
