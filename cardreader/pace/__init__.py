@@ -11,6 +11,7 @@ from cardreader.pace.protocol import (
     PaceProtocol,
     PaceRefusedError,
     PaceResult,
+    cam_matches,
     choose_pace_info,
     verify_cam,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "PaceRefusedError",
     "PaceResult",
     "PaceSuite",
+    "cam_matches",
     "choose_pace_info",
     "group_for_parameter_id",
     "verify_cam",

@@ -84,12 +84,16 @@ def verify_cam(result: PaceResult, chip_public_key: bytes) -> bool:
     """
     if result.ca_data is None:
         raise ParseError("PACE-CAM: this PACE run carried no chip authentication data")
-    group = result.suite.group
-    pk_ic = group.decode(chip_public_key, "DG14 chip authentication key")
-    expected = group.decode(result.chip_mapping_key, "PK_Map,IC")
-    if not 0 < result.ca_data < group.n:
+    return cam_matches(result.suite.group, result.ca_data, result.chip_mapping_key, chip_public_key)
+
+
+def cam_matches(group: EcGroup, ca_ic: int, pk_map_ic: bytes, pk_ic: bytes) -> bool:
+    """PK_Map,IC == KA(CA_IC, PK_IC) (9303-11 4.4.3.5.2), points uncompressed on ``group``."""
+    expected = group.decode(pk_map_ic, "PK_Map,IC")
+    static = group.decode(pk_ic, "DG14 chip authentication key")
+    if not 0 < ca_ic < group.n:
         return False
-    return group.multiply(result.ca_data, pk_ic, "PACE-CAM check") == expected
+    return group.multiply(ca_ic, static, "PACE-CAM check") == expected
 
 
 def choose_pace_info(infos: Sequence[PaceInfo]) -> PaceInfo:

@@ -16,7 +16,7 @@ from cardreader.emulator.chip import ChipConfig, ChipEmulator
 from cardreader.errors import AuthenticationError
 from cardreader.lds.card_access import parse_card_access
 from cardreader.lds.files import CARD_ACCESS
-from cardreader.pace import PacePassword, PaceProtocol, PaceSuite
+from cardreader.pace import PacePassword, PaceProtocol, PaceSuite, cam_matches
 
 H = bytes.fromhex
 KEY = BacKey("T22000129", "640812", "101031")
@@ -177,3 +177,24 @@ def test_emulator_chip_side_replays_the_transcript() -> None:
     answer = chip.process(cmd.to_bytes())
     assert answer == H("990290008E08BEA7B381C494A0799000")
     assert session.unprotect(ResponseApdu.from_bytes(answer)).sw == 0x9000
+
+
+# ICAO 9303-11 Appendix I (PACE with chip authentication mapping, brainpoolP256r1): the chip's
+# static key PK_IC, its mapping key PK_Map,IC and the decrypted chip authentication data CA_IC.
+CAM_PK_IC = H(
+    "041872709494399E7470A6431BE25E83EEE24FEA568C2ED28DB48E05DB3A610DC8"
+    "84D256A40E35EFCB59BF6753D3A489D28C7A4D973C2DA138A6E7A4A08F68E16F"
+)
+CAM_PK_MAP_IC = H(
+    "04A234236AA9B9621E8EFB73B5245C0E09D2576E5277183C1208BDD55280CAE8B3"
+    "04F365713A356E65A451E165ECC9AC0AC46E3771342C8FE5AEDD092685338E23"
+)
+CAM_CA_IC = int("85DC3FA93D0952BFA82F5FD189EE75BD82F11D1F0B8ED4BF5319AC9B53C426B3", 16)
+
+
+def test_appendix_i_chip_authentication_mapping_checks() -> None:
+    group = _suite().group
+    assert cam_matches(group, CAM_CA_IC, CAM_PK_MAP_IC, CAM_PK_IC)
+    assert not cam_matches(group, CAM_CA_IC + 1, CAM_PK_MAP_IC, CAM_PK_IC)
+    assert not cam_matches(group, 0, CAM_PK_MAP_IC, CAM_PK_IC)
+    assert not cam_matches(group, CAM_CA_IC, CAM_PK_MAP_IC, PK_MAP_IC)
