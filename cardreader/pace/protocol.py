@@ -12,7 +12,8 @@ lists several PACEInfos (4.4.4.1). The password reference 01 is the MRZ, 02 the 
 Errors: the chip refusing the set-up (MSE:Set AT or the first GENERAL AUTHENTICATE answering
 anything but 9000 / 63Cx, e.g. 6982 as CCCD chips do) raises :class:`PaceRefusedError`: the
 caller falls back to BAC. A wrong password shows as 6300 / 63Cx on the token step or a chip
-token that does not verify: :class:`AuthenticationError`. Malformed answers raise ParseError.
+token that does not verify: :class:`AuthenticationError`. Malformed answers raise ParseError,
+other error status words in the middle of the protocol StatusWordError.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cardreader.apdu import SW_OK, CommandApdu, ResponseApdu, describe_sw
+from cardreader.apdu import SW_OK, CommandApdu, ResponseApdu, describe_sw, status_error
 from cardreader.channel import PlainChannel
 from cardreader.errors import AuthenticationError, CardReaderError, ParseError
 from cardreader.lds import tlv
@@ -174,7 +175,7 @@ class PaceProtocol:
                 f"PACE {step}: the chip refused ({resp.sw:04X}: {describe_sw(resp.sw)})",
                 resp.sw,
             )
-        raise ParseError(f"PACE {step}: the chip answered {resp.sw:04X} ({describe_sw(resp.sw)})")
+        raise status_error(resp.sw, f"PACE {step}")
 
     def establish(self, channel: PlainChannel) -> PaceResult:
         """Run PACE over a plain channel (at master-file level) and return the new session."""
