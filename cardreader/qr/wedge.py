@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import product
 
 from cardreader.errors import QrFormatError
 from cardreader.qr.payload import (
@@ -77,6 +78,71 @@ _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _FRAMING = " \t\r\n\x00\x02\x03\x04\x1c\x1d\x1e"
 _ALT_CODE = re.compile(
     r"[<\[{]\s*alt\s*[+\- ]?\s*(\d{2,7})\s*[>\]}]|\balt\+(\d{2,7})", flags=re.IGNORECASE
+)
+# A Vietnamese syllable without its tone: onset, vowel cluster, coda (the orthography's
+# inventory; "gi" and "qu" are onsets). Used only to choose between letters lost in transit.
+_CLUSTERS = [
+    "iêu",
+    "yêu",
+    "uyê",
+    "uya",
+    "uyu",
+    "oai",
+    "oay",
+    "oao",
+    "oeo",
+    "uây",
+    "uôi",
+    "ươi",
+    "ươu",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "oo",
+    "ôi",
+    "ơi",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uơ",
+    "uy",
+    "ưa",
+    "ưi",
+    "ươ",
+    "ưu",
+    "ya",
+    "yê",
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+]
+_SYLLABLE = re.compile(
+    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđfghjklmnprstvwxz])?"
+    f"(?:{'|'.join(_CLUSTERS)})"
+    "(?:ch|nh|ng|[cmnpt])?"
 )
 _SEPARATOR_AFTER_ID = re.compile(r"\d{12}([^\w ,./()-])")
 
@@ -127,6 +193,11 @@ def repair_wedge_text(text: str) -> tuple[str, list[str]]:
         text = _ALT_CODE.sub(_alt_code_char, text)
         repairs.append(REPAIR_ALT_CODES)
     text = normalise_text(text)
+    if text.count("|") < CORE_FIELDS - 1:
+        m = _SEPARATOR_AFTER_ID.match(text)
+        if m is not None and text.count(m.group(1)) >= CORE_FIELDS - 1:
+            text = text.replace(m.group(1), "|")
+            repairs.append(REPAIR_SEPARATOR)
     if not _looks_vietnamese(text):
         for code, attempt in (
             (REPAIR_UTF8_AS_CP1252, _utf8_read_as_cp1252),
@@ -145,11 +216,6 @@ def repair_wedge_text(text: str) -> tuple[str, list[str]]:
                 "characters were garbled by the scanner's keyboard or code-page settings and "
                 "cannot be repaired; set the scanner to send Unicode (UTF-8) or use the camera"
             )
-    if text.count("|") < CORE_FIELDS - 1:
-        m = _SEPARATOR_AFTER_ID.match(text)
-        if m is not None and text.count(m.group(1)) >= CORE_FIELDS - 1:
-            text = text.replace(m.group(1), "|")
-            repairs.append(REPAIR_SEPARATOR)
     return text, repairs
 
 
@@ -214,14 +280,15 @@ def _utf8_read_as_cp1252(text: str) -> str | None:
 
 def _utf8_with_lost_bytes(data: bytes) -> str | None:
     """UTF-8 whose continuation bytes undefined in Windows-1252 were dropped (or whose curly
-    quotes were straightened): each gap is filled when exactly one filling is a Vietnamese
-    letter."""
-    out: list[str] = []
+    quotes were straightened). Each gap is filled with the one Vietnamese letter that fits: the
+    case of its word, and a well-formed Vietnamese syllable with one tone mark; None if no
+    single choice remains."""
+    slots: list[str | tuple[str, ...]] = []
     i, n = 0, len(data)
     while i < n:
         lead = data[i]
         if lead < 0x80:
-            out.append(chr(lead))
+            slots.append(chr(lead))
             i += 1
             continue
         need = _continuations(lead)
@@ -230,7 +297,7 @@ def _utf8_with_lost_bytes(data: bytes) -> str | None:
         tail = data[i + 1 : i + 1 + need]
         if len(tail) == need and all(0x80 <= b <= 0xBF for b in tail):
             try:
-                out.append(data[i : i + 1 + need].decode("utf-8"))
+                slots.append(data[i : i + 1 + need].decode("utf-8"))
             except UnicodeDecodeError:
                 return None
             i += 1 + need
@@ -243,9 +310,11 @@ def _utf8_with_lost_bytes(data: bytes) -> str | None:
                 if nxt is not None and 0x80 <= nxt <= 0xBF:
                     grown.append((prefix + bytes([nxt]), pos + 1))
                     continue
-                grown.extend((prefix + bytes([u]), pos) for u in _CP1252_UNDEFINED)
-                if nxt is not None and nxt in _QUOTE_BYTES:
+                if nxt is not None and nxt in _QUOTE_BYTES and _quote_fits(prefix, nxt):
+                    # A straight quote where a continuation byte belongs was a curly one.
                     grown.extend((prefix + bytes([q]), pos + 1) for q in _QUOTE_BYTES[nxt])
+                else:
+                    grown.extend((prefix + bytes([u]), pos) for u in _CP1252_UNDEFINED)
             partial = grown
         found: dict[str, int] = {}
         for seq, pos in partial:
@@ -255,12 +324,91 @@ def _utf8_with_lost_bytes(data: bytes) -> str | None:
                 continue
             if ch in VIET_LETTERS:
                 found.setdefault(ch, pos)
-        if len(found) != 1:
+        if not found or len(set(found.values())) != 1:
+            return None  # nothing fits, or fillings disagree on how many bytes were consumed
+        slots.append(tuple(sorted(found)))
+        i = next(iter(found.values()))
+    return _resolve(slots)
+
+
+def _quote_fits(prefix: bytes, quote: int) -> bool:
+    """True if some curly quote byte after ``prefix`` can still end in a Vietnamese letter."""
+    for q in _QUOTE_BYTES[quote]:
+        seq = prefix + bytes([q])
+        need = _continuations(seq[0]) + 1
+        if len(seq) == need:
+            try:
+                if seq.decode("utf-8") in VIET_LETTERS:
+                    return True
+            except UnicodeDecodeError:
+                continue
+        elif len(seq) < need:
+            return True
+    return False
+
+
+def _resolve(slots: list[str | tuple[str, ...]]) -> str | None:
+    """Choose each ambiguous letter so that its word is a well-formed Vietnamese syllable in
+    the case of its field (names are in capitals, addresses capitalised)."""
+    out: list[str] = []
+    k = 0
+    field_start = 0
+    while k < len(slots):
+        slot = slots[k]
+        if isinstance(slot, str) and not _is_letter_slot(slot):
+            if slot == "|":
+                field_start = k + 1
+            out.append(slot)
+            k += 1
+            continue
+        end = k
+        while end < len(slots) and _is_letter_slot(slots[end]):
+            end += 1
+        choices = [s if isinstance(s, tuple) else (s,) for s in slots[k:end]]
+        if all(len(c) == 1 for c in choices):  # no gap here: keep the word as it is
+            out.append("".join(c[0] for c in choices))
+            k = end
+            continue
+        capitals = _field_in_capitals(slots, field_start)
+        fitting = {
+            word
+            for word in ("".join(c) for c in product(*choices))
+            if _plausible_word(word, capitals)
+        }
+        if len(fitting) != 1:
             return None
-        ((ch, pos),) = found.items()
-        out.append(ch)
-        i = pos
+        out.append(fitting.pop())
+        k = end
     return "".join(out)
+
+
+def _field_in_capitals(slots: list[str | tuple[str, ...]], start: int) -> bool:
+    """True if the certain letters of the field starting at ``start`` are all capitals."""
+    for slot in slots[start:]:
+        if slot == "|":
+            break
+        if isinstance(slot, str) and slot.isalpha() and slot.islower():
+            return False
+    return True
+
+
+def _is_letter_slot(slot: str | tuple[str, ...]) -> bool:
+    return isinstance(slot, tuple) or slot.isalpha()
+
+
+def _plausible_word(word: str, capitals: bool) -> bool:
+    """One Vietnamese syllable with one tone mark, in capitals if its field is, else in lower
+    case or capitalised."""
+    if capitals:
+        if not word.isupper():
+            return False
+    elif not (word.islower() or (word[0].isupper() and word[1:].islower())):
+        return False
+    nfd = unicodedata.normalize("NFD", word.lower())
+    if sum(c in _TONES for c in nfd) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+    return _SYLLABLE.fullmatch(bare) is not None
 
 
 def _continuations(lead: int) -> int:
