@@ -167,9 +167,8 @@ def _plausible(dob: date, today: date) -> list[tuple[date | None, str]]:
     start = max(FIRST_CHIP_ISSUE, dob)
     end = today + timedelta(days=1)
     if start >= end:  # a clock before 2021 or a birth date in the future: no issue date fits
-        return [(birthday(dob, age), LABEL_CURRENT) for age in RENEWAL_AGES] + [
-            (None, LABEL_CURRENT)
-        ]
+        ahead = [birthday(dob, age) for age in RENEWAL_AGES if birthday(dob, age) > today]
+        return [(e, LABEL_CURRENT) for e in [*ahead, None]]
     cuts = {start, end, CAN_CUOC_FROM, birthday(dob, RENEWAL_AGES[0])}
     cuts.update(birthday(dob, age - GRACE_YEARS) for age in RENEWAL_AGES)
     points = sorted(c for c in cuts if start <= c <= end)

@@ -142,7 +142,7 @@ _CLUSTERS = [
 _SYLLABLE = re.compile(
     "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđfghjklmnprstvwxz])?"
     f"(?:{'|'.join(_CLUSTERS)})"
-    "(?:ch|nh|ng|[cmnpt])?"
+    "(?:ch|nh|ng|[cmnptk])?"  # k: "Đắk Lắk" and other minority place names
 )
 _SEPARATOR_AFTER_ID = re.compile(r"\d{12}([^\w ,./()-])")
 
