@@ -167,8 +167,7 @@ def _plausible(dob: date, today: date) -> list[tuple[date | None, str]]:
     start = max(FIRST_CHIP_ISSUE, dob)
     end = today + timedelta(days=1)
     if start >= end:  # a clock before 2021 or a birth date in the future: no issue date fits
-        ahead = [birthday(dob, age) for age in RENEWAL_AGES if birthday(dob, age) > today]
-        return [(e, LABEL_CURRENT) for e in [*ahead, None]]
+        return _ahead(dob, today)
     cuts = {start, end, CAN_CUOC_FROM, birthday(dob, RENEWAL_AGES[0])}
     cuts.update(birthday(dob, age - GRACE_YEARS) for age in RENEWAL_AGES)
     points = sorted(c for c in cuts if start <= c <= end)
@@ -179,11 +178,21 @@ def _plausible(dob: date, today: date) -> list[tuple[date | None, str]]:
             continue
         expiry = cccd_expiry(dob, a)
         weight[expiry] = weight.get(expiry, 0) + (b - a).days
+    if not weight:  # too young for any chip card so far (cards under 14 only from July 2024)
+        return _ahead(dob, today)
     current = [e for e in weight if is_valid_on(e, today)]
     expired = [e for e in weight if not is_valid_on(e, today)]
     current.sort(key=lambda e: (-weight[e], e or date.max))
     expired.sort(key=lambda e: e or date.max, reverse=True)
     return [(e, LABEL_CURRENT) for e in current] + [(e, LABEL_EXPIRED) for e in expired]
+
+
+def _ahead(dob: date, today: date) -> list[tuple[date | None, str]]:
+    """When no issue date fits the rule: the renewal birthdays still ahead, then no expiry."""
+    ahead: list[date | None] = [
+        birthday(dob, age) for age in RENEWAL_AGES if birthday(dob, age) > today
+    ]
+    return [(e, LABEL_CURRENT) for e in [*ahead, None]]
 
 
 def _with_leap_day(
