@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from cardreader.errors import CardReaderError, InputError, LimitExceededError, QrNotFoundError
 from cardreader.qr import MAX_PIXELS, available_decoders, decode_qr
-from cardreader.qr.decode import to_grey
+from cardreader.qr.decode import MAX_REPAIR_PIXELS, _repair_copy, to_grey
 from tests.cardreader.qr_corpus import (
     CLASSES,
     FRAME_H,
@@ -209,6 +209,18 @@ def test_non_contiguous_views_are_accepted() -> None:
     assert decode_qr(mirrored, decoder="zxing") == [payload]
     colour = np.asarray(_on_white(payload, size=600, module_px=8))[::2, ::2, :]
     assert decode_qr(colour) == [payload]
+
+
+def test_a_large_photo_decodes_and_its_repairs_run_on_a_bounded_copy() -> None:
+    sample = make_image("perspective", 2)
+    photo = sample.image.resize((4000, 2250), Image.Resampling.BICUBIC)  # a 9 Mpx phone photo
+    assert decode_qr(photo) == [sample.payload]
+    grey = np.zeros((2250, 4000), np.uint8)
+    work = _repair_copy(grey)
+    assert work.shape[0] * work.shape[1] <= MAX_REPAIR_PIXELS
+    assert abs(work.shape[1] / work.shape[0] - 4000 / 2250) < 0.01
+    small = np.zeros((720, 1280), np.uint8)
+    assert _repair_copy(small) is small
 
 
 def test_images_over_the_pixel_cap_are_refused_before_any_work() -> None:
