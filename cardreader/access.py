@@ -3,11 +3,14 @@
 The sequence follows ICAO Doc 9303-11 section 4.2 with the CCCD's quirks (engineering notes):
 1. Read EF.CardAccess at master-file level by SFI 1C, or by SELECT 011C directly: never SELECT
    MF first, CCCD chips answer 6D00 to it.
-2. If it offers PACE, start PACE with MSE:Set AT (parameter ID included when the card lists
-   several). CCCD chips refuse with 6982. This library build has no PACE key agreement yet, so a
-   chip that accepts the set-up is also read with BAC (legal: ICAO eMRTDs keep BAC alongside
-   PACE), and the report says so.
-3. SELECT the eMRTD application by AID (A0 00 00 02 47 10 01) and run BAC.
+2. If it offers PACE, run PACE (:mod:`cardreader.pace`): with the CAN when it is known (the
+   last 6 digits of the ID number), else with the MRZ password when exactly one MRZ key is
+   known (several candidates would spend the chip's PACE retries). Vietnamese chips refuse the
+   set-up with 6982; a refusal or a wrong CAN falls back to BAC.
+3. After PACE: SELECT the eMRTD application under the new session. Otherwise SELECT it (AID
+   A0 00 00 02 47 10 01) and run BAC with each MRZ key candidate in order until one opens the
+   chip (BAC keeps no retry counter on these chips; the candidate list is short and ordered).
+The report says which method and which key opened the chip.
 """
 
 from __future__ import annotations
@@ -16,29 +19,58 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asn1crypto.core import ObjectIdentifier
-
+from cardreader.access_keys import AccessKeys
 from cardreader.apdu import SW_OK, SW_SM_INCORRECT, SW_SM_MISSING, CommandApdu, status_error
 from cardreader.bac import BacKey, BacProtocol
 from cardreader.channel import Counters, PlainChannel, SecureChannel, Transceiver
-from cardreader.errors import CardReaderError, ParseError, StatusWordError, TransportError
+from cardreader.errors import (
+    AuthenticationError,
+    CardReaderError,
+    ParseError,
+    StatusWordError,
+    TransportError,
+)
 from cardreader.file_reader import FileReader, ReadPolicy
-from cardreader.lds.card_access import CardAccess, parse_card_access
+from cardreader.lds.card_access import parse_card_access
 from cardreader.lds.files import CARD_ACCESS
+from cardreader.lds.security_infos import PaceInfo
+from cardreader.pace import (
+    PacePassword,
+    PaceProtocol,
+    PaceRefusedError,
+    PaceResult,
+    choose_pace_info,
+)
 
 EMRTD_AID = bytes.fromhex("A0000002471001")
-PACE_PASSWORD_MRZ = 0x01
-PACE_PASSWORD_CAN = 0x02
+
+
+@dataclass(frozen=True, slots=True)
+class ChipKeys:
+    """What the reader knows to open a chip: the CAN and/or MRZ keys to try in order."""
+
+    can: str | None = None
+    bac: tuple[BacKey, ...] = ()
+
+    @classmethod
+    def of(cls, keys: BacKey | AccessKeys | ChipKeys) -> ChipKeys:
+        if isinstance(keys, ChipKeys):
+            return keys
+        if isinstance(keys, BacKey):
+            return cls(None, (keys,))
+        return cls(keys.can or None, tuple(keys.bac))
 
 
 @dataclass(frozen=True, slots=True)
 class AccessReport:
-    """How the chip was opened, for card.json and the operator."""
+    """How the chip was opened, for card.json and the operator (no key material)."""
 
-    method: str  # "BAC"
+    method: str  # "PACE-CAN", "PACE-MRZ" or "BAC"
     card_access: bool  # EF.CardAccess was present
     pace_offered: bool
-    pace_result: str  # "not offered", "refused (6982)", ...
+    pace_result: str  # "not offered", "refused (6982)", "ok", "wrong CAN", ...
+    key_label: str | None = None  # which BAC candidate opened the chip
+    bac_attempts: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -46,6 +78,8 @@ class AccessReport:
             "card_access": self.card_access,
             "pace_offered": self.pace_offered,
             "pace": self.pace_result,
+            "key": self.key_label,
+            "bac_attempts": self.bac_attempts,
         }
 
 
@@ -54,6 +88,7 @@ class OpenedChip:
     channel: SecureChannel
     report: AccessReport
     card_access_raw: bytes | None
+    pace: PaceResult | None = None
 
 
 def _read_card_access(plain: PlainChannel, policy: ReadPolicy) -> bytes | None:
@@ -75,33 +110,61 @@ def _read_card_access(plain: PlainChannel, policy: ReadPolicy) -> bytes | None:
     return None
 
 
-def _oid_bytes(dotted: str) -> bytes:
-    return bytes(ObjectIdentifier(dotted).contents)
+def _pace_passwords(keys: ChipKeys) -> list[tuple[str, PacePassword]]:
+    out: list[tuple[str, PacePassword]] = []
+    if keys.can:
+        out.append(("PACE-CAN", PacePassword.can(keys.can)))
+    elif len(keys.bac) == 1:
+        out.append(("PACE-MRZ", PacePassword.from_bac_key(keys.bac[0])))
+    return out
 
 
-def _try_pace_setup(plain: PlainChannel, card_access: CardAccess) -> str:
-    """Send MSE:Set AT for the first PACEInfo; return what happened, in words."""
-    infos = card_access.pace_infos
-    info = infos[0]
-    data = b"\x80" + bytes((len(_oid_bytes(info.protocol_oid)),)) + _oid_bytes(info.protocol_oid)
-    data += bytes((0x83, 0x01, PACE_PASSWORD_MRZ))
-    if info.parameter_id is not None and len(infos) > 1:
-        data += bytes((0x84, 0x01, info.parameter_id))
-    resp = plain.send(CommandApdu(0x00, 0x22, 0xC1, 0xA4, data))  # no Le on MSE
-    if resp.sw == SW_OK:
-        return "set-up accepted; PACE key agreement not in this build, used BAC"
-    return f"refused ({resp.sw:04X})"
+def _try_pace(
+    plain: PlainChannel,
+    infos: tuple[PaceInfo, ...],
+    keys: ChipKeys,
+    transceiver: Transceiver,
+    counters: Counters,
+    rng: Callable[[int], bytes],
+) -> tuple[str, OpenedChip | None, str]:
+    """(result text, opened chip or None, method)."""
+    try:
+        info = choose_pace_info(infos)
+    except PaceRefusedError:
+        return "offered, but no variant this reader implements", None, ""
+    passwords = _pace_passwords(keys)
+    if not passwords:
+        return "not attempted (no CAN and no single MRZ key)", None, ""
+    result = "not attempted"
+    for method, password in passwords:
+        try:
+            pace = PaceProtocol(password, info, several_infos=len(infos) > 1, rng=rng).establish(
+                plain
+            )
+        except PaceRefusedError as exc:
+            return (f"refused ({exc.sw:04X})" if exc.sw is not None else "refused"), None, ""
+        except AuthenticationError:
+            result = "wrong CAN" if password.kind == "can" else "wrong MRZ key"
+            continue
+        channel = SecureChannel(transceiver, pace.sm, counters)
+        resp = channel.send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID))
+        if resp.sw != SW_OK:
+            raise status_error(resp.sw, "SELECT eMRTD application (after PACE)")
+        report = AccessReport(method, True, True, "ok")
+        return "ok", OpenedChip(channel, report, None, pace), method
+    return result, None, ""
 
 
 def open_chip(
     transceiver: Transceiver,
-    key: BacKey,
+    keys: BacKey | AccessKeys | ChipKeys,
     *,
     policy: ReadPolicy | None = None,
     counters: Counters | None = None,
     rng: Callable[[int], bytes] = os.urandom,
 ) -> OpenedChip:
     """Run the access sequence and return a secure channel to the eMRTD application."""
+    chip_keys = ChipKeys.of(keys)
     policy = policy or ReadPolicy()
     counters = counters or Counters()
     plain = PlainChannel(transceiver, counters)
@@ -116,11 +179,37 @@ def open_chip(
         else:
             if parsed.pace_infos:
                 pace_offered = True
-                pace_result = _try_pace_setup(plain, parsed)
+                pace_result, opened, _ = _try_pace(
+                    plain, tuple(parsed.pace_infos), chip_keys, transceiver, counters, rng
+                )
+                if opened is not None:
+                    opened.card_access_raw = raw
+                    return opened
+    if not chip_keys.bac:
+        raise AuthenticationError(
+            f"PACE {pace_result} and no MRZ key to fall back to BAC: give the birth and expiry "
+            "dates (or the QR code) / cần ngày sinh và ngày hết hạn (hoặc mã QR) để mở chip"
+        )
     resp = plain.send(CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID))
     if resp.sw != SW_OK:
         raise status_error(resp.sw, "SELECT eMRTD application")
-    sm = BacProtocol(key, rng).run(plain)
-    channel = SecureChannel(transceiver, sm, counters)
-    report = AccessReport("BAC", raw is not None, pace_offered, pace_result)
-    return OpenedChip(channel, report, raw)
+    attempts = 0
+    for candidate in chip_keys.bac:
+        attempts += 1
+        try:
+            sm = BacProtocol(candidate, rng).run(plain)
+        except AuthenticationError:
+            if attempts == len(chip_keys.bac):
+                if attempts == 1:
+                    raise
+                raise AuthenticationError(
+                    f"BAC refused all {attempts} key candidates: check the ID number and the "
+                    f"birth date / chip từ chối cả {attempts} khóa: kiểm tra số định danh, "
+                    "ngày sinh"
+                ) from None
+            continue
+        channel = SecureChannel(transceiver, sm, counters)
+        label = getattr(candidate, "label", None) or None
+        report = AccessReport("BAC", raw is not None, pace_offered, pace_result, label, attempts)
+        return OpenedChip(channel, report, raw)
+    raise AssertionError("unreachable")

@@ -7,8 +7,10 @@ Every failure exits with code 1 and a one-line message (``{"error": {"code", "me
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -47,6 +49,115 @@ def cmd_readers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- keys --------------------------------------------------------------------------------
+
+
+def _date_arg(text: str, what: str) -> datetime.date:
+    """YYYY-MM-DD, or YYMMDD as in the MRZ (a birth date is never in the future)."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.date.fromisoformat(text)
+        if re.fullmatch(r"\d{6}", text):
+            day = datetime.datetime.strptime(text, "%y%m%d").date()
+            if day > datetime.date.today():
+                day = day.replace(year=day.year - 100)
+            return day
+    except ValueError:
+        pass
+    raise InputError(f"{what} must be YYYY-MM-DD or YYMMDD, not {text!r}")
+
+
+def _chip_keys(args: argparse.Namespace) -> Any:
+    """The keys to open the chip, from whatever the operator gave (QR text, ID number and
+    birth date, CAN, or the MRZ fields)."""
+    from cardreader.access import ChipKeys
+    from cardreader.access_keys import access_keys_from_qr, bac_candidates
+
+    given = [bool(args.qr_text), bool(args.id_number), bool(args.doc_number)]
+    if sum(given) > 1:
+        raise InputError("give only one of --qr-text, --id-number, --doc-number")
+    if args.qr_text:
+        from cardreader.qr.wedge import parse_wedge_text
+
+        return access_keys_from_qr(parse_wedge_text(args.qr_text).card)
+    if args.id_number:
+        if not args.birth_date:
+            raise InputError("--id-number needs --birth-date (YYYY-MM-DD)")
+        dob = _date_arg(args.birth_date, "--birth-date")
+        bac = tuple(bac_candidates(args.id_number, dob))
+        return ChipKeys(args.can or args.id_number[-6:], bac)
+    if args.doc_number:
+        if not (args.birth_date and args.expiry_date):
+            raise InputError("--doc-number needs --birth-date and --expiry-date (YYMMDD)")
+        return ChipKeys(args.can, (BacKey(args.doc_number, args.birth_date, args.expiry_date),))
+    if args.can:
+        return ChipKeys(args.can, ())
+    raise InputError(
+        "give the QR text (--qr-text), the ID number and birth date (--id-number, --birth-date),"
+        " the CAN (--can) or the MRZ fields (--doc-number, --birth-date, --expiry-date)"
+    )
+
+
+# --- qr ----------------------------------------------------------------------------------
+
+
+def cmd_qr(args: argparse.Namespace) -> int:
+    from cardreader.errors import QrNotFoundError
+    from cardreader.qr.decode import decode_qr
+    from cardreader.qr.payload import parse_cccd_qr
+    from cardreader.qr.wedge import parse_wedge_text
+
+    if args.text is not None:
+        result = parse_wedge_text(args.text)
+        data = result.card.to_mapping()
+        data.update(
+            {"repairs": list(result.repairs), "degraded": result.degraded,
+             "reasons": list(result.reasons)}
+        )  # fmt: skip
+        _emit(args, data, _qr_text(data))
+        return EXIT_OK
+    if not args.images:
+        raise InputError("give one or more images, or --text")
+    from PIL import Image
+
+    found: list[dict[str, object]] = []
+    last_error: CardReaderError | None = None
+    for name in args.images:
+        try:
+            with Image.open(name) as image:
+                payloads = decode_qr(image)
+        except QrNotFoundError as exc:
+            last_error = exc
+            continue
+        except OSError as exc:
+            raise InputError(f"{name}: not a readable image ({exc})") from exc
+        for payload in payloads:
+            try:
+                card = parse_cccd_qr(payload)
+            except CardReaderError as exc:
+                last_error = exc
+                continue
+            found.append({"image": str(name), **card.to_mapping()})
+            break
+    if not found:
+        raise QrNotFoundError(
+            "không tìm thấy mã QR của thẻ / no card QR code found"
+            + (f" ({last_error.message})" if last_error else "")
+        )
+    payload_out: object = found[0] if len(found) == 1 else found
+    if args.json:
+        print(json.dumps(payload_out, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(_qr_text(d) for d in found))
+    return EXIT_OK
+
+
+def _qr_text(data: dict[str, object]) -> str:
+    keys = ("id_number", "old_id_number", "full_name", "date_of_birth", "sex", "address",
+            "date_of_issue")  # fmt: skip
+    return "\n".join(f"{k}: {data.get(k)}" for k in keys if data.get(k) is not None)
+
+
 # --- read ------------------------------------------------------------------------------------
 
 
@@ -54,7 +165,7 @@ def cmd_read(args: argparse.Namespace) -> int:
     from cardreader.dump import parse_files, parsed_card_to_json, write_dump
     from cardreader.reading import read_from_reader
 
-    key = BacKey(args.doc_number, args.birth_date, args.expiry_date)
+    key = _chip_keys(args)
     out = Path(args.out)
 
     def progress(f: Any, done: int, total: int) -> None:
@@ -217,9 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     rd = sub.add_parser("read", help="read a card into a dump folder")
     rd.add_argument("--reader", help="reader name (or part of it)")
-    rd.add_argument("--doc-number", required=True, help="last 9 digits of the 12-digit ID number")
-    rd.add_argument("--birth-date", required=True, help="YYMMDD")
-    rd.add_argument("--expiry-date", required=True, help="YYMMDD")
+    rd.add_argument("--doc-number", help="last 9 digits of the 12-digit ID number (MRZ)")
+    rd.add_argument("--birth-date", help="YYMMDD (with --doc-number) or YYYY-MM-DD")
+    rd.add_argument("--expiry-date", help="YYMMDD (with --doc-number)")
+    rd.add_argument("--qr-text", help="the card's QR text (as a scanner types it)")
+    rd.add_argument("--id-number", help="12-digit ID number (with --birth-date)")
+    rd.add_argument("--can", help="6-digit CAN for PACE (the last 6 digits of the ID number)")
     rd.add_argument("--out", required=True, help="folder for the raw files and card.json")
     rd.add_argument("--skip-face", action="store_true", help="do not read DG2 (the photo)")
     rd.add_argument(
@@ -236,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rd.add_argument("--json", action="store_true")
     rd.set_defaults(func=cmd_read)
+
+    qr = sub.add_parser("qr", help="read a card's QR code from images or scanner text")
+    qr.add_argument("images", nargs="*", metavar="IMAGE")
+    qr.add_argument("--text", help="QR text as a keyboard-wedge scanner typed it")
+    qr.add_argument("--json", action="store_true")
+    qr.set_defaults(func=cmd_qr)
 
     vf = sub.add_parser(
         "verify", help="passive authentication of a dump (exit 0 valid, 1 invalid, 2 untrusted)"

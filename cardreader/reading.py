@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from cardreader.access import AccessReport, open_chip
+from cardreader.access import AccessReport, ChipKeys, open_chip
+from cardreader.access_keys import AccessKeys
 from cardreader.atr import parse_atr
 from cardreader.bac import BacKey
 from cardreader.channel import Counters, Transceiver
@@ -130,7 +131,7 @@ def forget_policies() -> None:
 
 def read_from_reader(
     reader: str | None,
-    key: BacKey,
+    key: BacKey | AccessKeys | ChipKeys,
     *,
     skip_face: bool = False,
     on_progress: ProgressCallback | None = None,
@@ -167,7 +168,7 @@ def read_from_reader(
 
 def read_card(
     transceiver: Transceiver,
-    key: BacKey,
+    key: BacKey | AccessKeys | ChipKeys,
     *,
     policy: ReadPolicy | None = None,
     skip_face: bool = False,
@@ -177,7 +178,8 @@ def read_card(
     rng: Callable[[int], bytes] = os.urandom,
     clock: Callable[[], float] = time.perf_counter,
 ) -> CardRead:
-    """Open the chip with BAC, read its files, then (``authenticate``) run active and chip
+    """Open the chip (PACE with the CAN or MRZ key when offered, else BAC with each MRZ key
+    candidate in turn), read its files, then (``authenticate``) run active and chip
     authentication against the live chip. Raises on access failure or card loss."""
     policy = policy or ReadPolicy()
     counters = Counters()
