@@ -130,6 +130,7 @@ _FACTORIES: dict[str, type[ZxingDecoder] | type[ZbarDecoder]] = {
     "zbar": ZbarDecoder,
 }
 _cache: dict[str, QrDecoder] = {}
+_cache_lock = threading.Lock()
 
 
 def get_decoder(name: str) -> QrDecoder:
@@ -138,19 +139,24 @@ def get_decoder(name: str) -> QrDecoder:
     Raises :class:`InputError` for an unknown name or a back end that cannot load (package or
     system library missing), naming which.
     """
-    if name in _cache:
-        return _cache[name]
+    cached = _cache.get(name)
+    if cached is not None:
+        return cached
     factory = _FACTORIES.get(name)
     if factory is None:
         raise InputError(
             f"unknown QR decoder {name!r}: choose one of {', '.join(sorted(_FACTORIES))} or auto"
         )
-    try:
-        decoder: QrDecoder = factory()
-    except (ImportError, OSError) as exc:  # pyzbar raises ImportError when libzbar is missing
-        raise InputError(f"QR decoder {name!r} is not available here: {exc}") from exc
-    _cache[name] = decoder
-    return decoder
+    with _cache_lock:  # one scanner per back end, even when threads race to create it
+        cached = _cache.get(name)
+        if cached is not None:
+            return cached
+        try:
+            decoder: QrDecoder = factory()
+        except (ImportError, OSError) as exc:  # pyzbar: ImportError when libzbar is missing
+            raise InputError(f"QR decoder {name!r} is not available here: {exc}") from exc
+        _cache[name] = decoder
+        return decoder
 
 
 def available_decoders() -> list[str]:
