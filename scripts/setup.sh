@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   pcscd libpcsclite-dev swig gcc python3-dev python3-venv
   vsmartcard-vpcd
-  fonts-dejavu-core postgresql
+  fonts-dejavu-core postgresql libzbar0
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
