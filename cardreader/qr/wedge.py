@@ -144,6 +144,7 @@ _SYLLABLE = re.compile(
     f"(?:{'|'.join(_CLUSTERS)})"
     "(?:ch|nh|ng|[cmnptk])?"  # k: "Đắk Lắk" and other minority place names
 )
+_WORD = re.compile(r"[^\W\d_]+")
 _SEPARATOR_AFTER_ID = re.compile(r"\d{12}([^\w ,./()-])")
 
 
@@ -198,24 +199,32 @@ def repair_wedge_text(text: str) -> tuple[str, list[str]]:
         if m is not None and text.count(m.group(1)) >= CORE_FIELDS - 1:
             text = text.replace(m.group(1), "|")
             repairs.append(REPAIR_SEPARATOR)
-    if not _looks_vietnamese(text):
+    score = _garbling(text)
+    if score != (0, 0, 0):
+        best: tuple[tuple[int, int, int], str, str] | None = None
         for code, attempt in (
             (REPAIR_UTF8_AS_CP1252, _utf8_read_as_cp1252),
             (REPAIR_CP1258_AS_CP1252, _cp1258_read_as("cp1252")),
             (REPAIR_CP1258_AS_CP437, _cp1258_read_as("cp437")),
         ):
             candidate = attempt(text)
-            if candidate is not None and candidate != text and _looks_vietnamese(candidate):
-                text = candidate
-                repairs.append(code)
-                break
-        else:
+            if candidate is None or candidate == text:
+                continue
+            cand_score = _garbling(candidate)
+            better = cand_score < (best[0] if best is not None else score)
+            if cand_score[:2] == (0, 0) and better:
+                best = (cand_score, candidate, code)
+        if best is not None:
+            score, text = best[0], best[1]
+            repairs.append(best[2])
+        if score[:2] != (0, 0):
             raise QrFormatError(
                 "văn bản từ máy quét không dùng được: ký tự bị sai bảng mã, không sửa được; hãy "
                 "đặt máy quét gửi Unicode (UTF-8) hoặc dùng camera / scanner text unusable: "
                 "characters were garbled by the scanner's keyboard or code-page settings and "
                 "cannot be repaired; set the scanner to send Unicode (UTF-8) or use the camera"
             )
+        # Words that only fail the syllable shape (minority names: "Ksor", "H'Hen") are kept.
     return text, repairs
 
 
@@ -237,6 +246,23 @@ def _alt_code_char(m: re.Match[str]) -> str:
             raise QrFormatError(f"scanner text: Alt code {digits} is not a character")
         return chr(value)
     return bytes([value]).decode("cp437")  # OEM code page
+
+
+def _garbling(text: str) -> tuple[int, int, int]:
+    """How garbled ``text`` looks: (characters outside a Vietnamese card's repertoire, words
+    with two tone marks, non-ASCII words that are not a Vietnamese syllable); (0, 0, 0) = clean.
+    The first two never occur in real card text; the third does (minority names)."""
+    foreign = 0 if _looks_vietnamese(text) else 1
+    two_tones = odd = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        nfd = unicodedata.normalize("NFD", word)
+        if sum(c in _TONES for c in nfd) > 1:
+            two_tones += 1
+        elif not _plausible_word(word.lower(), False):
+            odd += 1
+    return foreign, two_tones, odd
 
 
 def _looks_vietnamese(text: str) -> bool:

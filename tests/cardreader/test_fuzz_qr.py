@@ -21,6 +21,7 @@ from cardreader.qr.payload import parse_cccd_qr
 from cardreader.qr.wedge import parse_wedge_text
 from cardreader.validity import cccd_expiry
 from kiosk.record import CitizenRecord
+from tests.cardreader.test_qr_wedge import cp1258_bytes
 
 TODAY = date(2026, 11, 23)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,6 +176,31 @@ def test_mangled_wedge_text_is_restored_or_refused(
     except QrFormatError:
         return
     assert result.text == original  # never a silently different name or address
+
+
+@SETTINGS
+@given(citizens(), st.sampled_from(["cp1252", "cp437"]))
+def test_cp1258_alt_code_text_is_restored_or_refused(
+    c: tuple[str, str, str, date, str, date], codec: str
+) -> None:
+    original = payload(c)
+    mangled = cp1258_bytes(original).decode(codec)
+    try:
+        result = parse_wedge_text(mangled, today=TODAY)
+    except QrFormatError:
+        return
+    assert result.text == original
+
+
+@SETTINGS
+@given(citizens(), st.sampled_from(["\\", "\t", "~", "¦", "#"]))
+def test_substituted_separator_is_restored(
+    c: tuple[str, str, str, date, str, date], sep: str
+) -> None:
+    original = payload(c)
+    result = parse_wedge_text(original.replace("|", sep) + "\r", today=TODAY)
+    assert result.text == original.replace("||", "||")
+    assert result.card.id_number == c[0] and result.card.full_name == c[1]
 
 
 @SETTINGS

@@ -200,6 +200,30 @@ def test_unusable_text_raises(text: str, what: str) -> None:
     assert info.value.code == "qr_format"
 
 
+def test_minority_names_are_kept_as_they_are() -> None:
+    # Ê Đê / Gia Rai names are not Kinh syllables ("Ksor", "H'Hen", "Byă"): no repair, no error.
+    text = GOOD.replace(NAME, "KSOR H'HEN BYĂ").replace("Hà Nội", "Buôn Ma Thuột, Đắk Lắk")
+    result = parse_wedge_text(text, today=TODAY)
+    assert result.repairs == () and result.text == text and not result.degraded
+
+
+def test_cp1258_lower_case_text_of_only_vietnamese_letters_is_repaired() -> None:
+    # "Trần" in Windows-1258 read as Windows-1252 is "TrâÌn": every character is a Vietnamese
+    # letter, only the syllables give it away.
+    text = "036205000123||Trần Thị Hà|02012005|Nam|Hà Nội|15082024"
+    mangled = cp1258_bytes(text).decode("cp1252")
+    assert "TrâÌn" in mangled
+    assert all(ch.isascii() or ch in VIET_LETTERS for ch in mangled if ch.isalpha())
+    result = parse_wedge_text(mangled, today=TODAY)
+    assert result.repairs == (REPAIR_CP1258_AS_CP1252,)
+    assert result.card.full_name == "Trần Thị Hà" and result.card.address == "Hà Nội"
+
+
+def test_two_tone_marks_in_a_word_is_refused_when_unrepairable() -> None:
+    with pytest.raises(QrFormatError, match="garbled"):
+        parse_wedge_text(GOOD.replace(NAME, "NGUYẾẾN VĂN THỬ"), today=TODAY)
+
+
 def test_too_long_and_not_text() -> None:
     with pytest.raises(QrFormatError, match="too long"):
         parse_wedge_text("1" * 100_000, today=TODAY)
