@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from cardreader.errors import CardReaderError, InputError, LimitExceededError, QrNotFoundError
-from cardreader.qr import MAX_PIXELS, available_decoders, decode_qr
+from cardreader.qr import MAX_PIXELS, available_decoders, decode_qr, parse_cccd_qr
 from cardreader.qr.decode import MAX_REPAIR_PIXELS, _repair_copy, to_grey
 from tests.cardreader.qr_corpus import (
     CLASSES,
@@ -307,3 +309,27 @@ def test_concurrent_decoding_from_threads() -> None:
     assert len(results) == 16
     for expected, found in results:
         assert found == [expected]
+
+
+# --- end to end: camera frame to card fields ------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_a_hard_frame_gives_the_card_fields_with_vietnamese_intact(cls: str) -> None:
+    sample = make_image(cls, 1)
+    fields = sample.payload.decode("utf-8").split("|")
+    card = parse_cccd_qr(decode_qr(sample.image)[0], today=date(2026, 11, 23))
+    assert card.id_number == fields[0]
+    assert card.full_name == unicodedata.normalize("NFC", fields[2])
+    assert card.address == unicodedata.normalize("NFC", fields[5])
+    assert card.date_of_birth == date(int(fields[3][4:]), int(fields[3][2:4]), int(fields[3][:2]))
+    assert card.sex == ("F" if fields[4] == "Nữ" else "M")
+    assert card.problems == ()
+
+
+def test_dong_da_survives_frame_to_fields() -> None:
+    payload = DONG_DA.encode("utf-8")
+    for decoder in ("auto", "zxing", "zbar"):
+        card = parse_cccd_qr(decode_qr(_on_white(payload), decoder=decoder)[0])
+        assert card.address == "Số 12, Quận Đống Đa, Hà Nội"
+        assert card.full_name == "Nguyễn Văn Thử"
