@@ -85,5 +85,24 @@ def chip_from_dump(
     path = Path(directory)
     aa_key, ca_keys = chip_keys_for_dump(path)
     return ChipEmulator(
-        load_dump(path), bac_key_for_dump(path), config, aa_key=aa_key, ca_keys=ca_keys
+        load_dump(path),
+        bac_key_for_dump(path),
+        config,
+        aa_key=aa_key,
+        ca_keys=ca_keys,
+        can=_can_for_dump(path),
     )
+
+
+def _can_for_dump(directory: Path) -> str | None:
+    """The CAN from chip.json (None: the chip derives it from the document number)."""
+    secrets = directory / CHIP_SECRETS
+    if not secrets.is_file():
+        return None
+    try:
+        can = json.loads(secrets.read_text("utf-8")).get("can")
+    except (ValueError, AttributeError) as exc:
+        raise ParseError(f"{secrets}: not a valid chip secrets file ({exc})") from exc
+    if can is not None and not (isinstance(can, str) and len(can) == 6 and can.isdigit()):
+        raise ParseError("chip.json: can is not 6 digits")
+    return can
