@@ -144,6 +144,7 @@ _SYLLABLE = re.compile(
     f"(?:{'|'.join(_CLUSTERS)})"
     "(?:ch|nh|ng|[cmnptk])?"  # k: "Đắk Lắk" and other minority place names
 )
+_STOP_CODAS = ("p", "t", "c", "ch")
 _WORD = re.compile(r"[^\W\d_]+")
 _SEPARATOR_AFTER_ID = re.compile(r"\d{12}([^\w ,./()-])")
 
@@ -431,9 +432,12 @@ def _plausible_word(word: str, capitals: bool) -> bool:
     elif not (word.islower() or (word[0].isupper() and word[1:].islower())):
         return False
     nfd = unicodedata.normalize("NFD", word.lower())
-    if sum(c in _TONES for c in nfd) > 1:
+    tones = [c for c in nfd if c in _TONES]
+    if len(tones) > 1:
         return False
     bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+    if bare.endswith(_STOP_CODAS) and tones not in (["\u0301"], ["\u0323"]):
+        return False  # a syllable ending in p, t, c, ch carries the sắc or nặng tone only
     return _SYLLABLE.fullmatch(bare) is not None
 
 

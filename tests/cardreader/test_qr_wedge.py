@@ -92,6 +92,15 @@ def test_utf8_read_as_cp1252_with_lost_bytes(text: str) -> None:
     assert result.text == text and not result.degraded
 
 
+@pytest.mark.parametrize("field", ["Ngọc", "Phường", "Số", "Thuỳ", "Hiệp"])
+def test_lost_byte_chosen_by_syllable_rules(field: str) -> None:
+    # 'ọ' is E1 BB 8D: 8D is lost, and 81/8D/8F/90/9D would give ề/ọ/ỏ/Ố/ờ. Only 'ọ' fits:
+    # a syllable ending in -c carries the sắc or nặng tone, and the field's case rules out 'Ố'.
+    text = GOOD.replace(NAME, f"TRẦN {field.upper()}").replace("Số 12", f"{field} 12")
+    mangled = text.encode("utf-8").decode("cp1252", errors="ignore")
+    assert parse_wedge_text(mangled, today=TODAY).text == text
+
+
 def test_utf8_read_as_latin1() -> None:
     mangled = GOOD.encode("utf-8").decode("latin-1")
     result = parse_wedge_text(mangled, today=TODAY)
