@@ -2,8 +2,10 @@
 
 Every image is a 1280x720 RGB scene (a kiosk camera frame) holding one synthetic ID card whose
 QR code carries a realistic, FAKE citizen's payload in the 2021 CCCD layout (seven fields joined
-by ``|``: ID number, old ID number, full name, date of birth, sex, address, date of issue), raw
-UTF-8 with no ECI marker, as on real cards. Each image belongs to one class of difficulty:
+by ``|``: ID number, old ID number, full name, date of birth, sex, address, date of issue) or,
+for about 30%, the 2024 Căn cước layout (the same seven, issued from July 2024, then two more
+fields: parents' names or empty), raw UTF-8 with no ECI marker, as on real cards.
+Each image belongs to one class of difficulty:
 
 ``small``         the QR is only ~80-110 px wide in the frame (1.4-2 px per module)
 ``rotated``       the card is rotated by any angle
@@ -124,7 +126,7 @@ class CorpusImage:
 
 
 def fake_payload(rng: random.Random) -> str:
-    """A 2021-layout CCCD QR payload for an invented citizen (diacritics included)."""
+    """A CCCD (2021) or Căn cước (2024) QR payload for an invented citizen, with diacritics."""
     female = rng.random() < 0.5
     year = rng.randint(1950, 2006)
     century_sex = (0 if year < 2000 else 2) + (1 if female else 0)
@@ -138,8 +140,18 @@ def fake_payload(rng: random.Random) -> str:
     birth = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{year}"
     sex = "Nữ" if female else "Nam"
     address = f"Số {rng.randint(1, 199)}, {rng.choice(_STREETS)}, {place}"
-    issued = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(2021, 2024)}"
-    return "|".join([id_number, old_id, name, birth, sex, address, issued])
+    fields = [id_number, old_id, name, birth, sex, address]
+    if rng.random() < 0.3:
+        # Căn cước (2024): issued from July 2024, more fields after the seventh (parents' names
+        # for some holders), often empty.
+        issued = f"{rng.randint(1, 28):02d}{rng.randint(7, 12):02d}2024"
+        if rng.random() < 0.5:
+            father = f"{name.split()[0]} {rng.choice(_MIDDLE_M)} {rng.choice(_GIVEN)}"
+            mother = f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE_F)} {rng.choice(_GIVEN)}"
+            return "|".join([*fields, issued, father, mother])
+        return "|".join([*fields, issued, "", ""])
+    issued = f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(2021, 2023)}"
+    return "|".join([*fields, issued])
 
 
 def qr_image(payload: bytes, module_px: int = 4) -> Image.Image:

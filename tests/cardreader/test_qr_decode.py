@@ -49,7 +49,7 @@ def test_every_hard_class_decodes_to_the_exact_utf8_payload(cls: str, seed: int)
     assert found == [sample.payload]
     text = found[0].decode("utf-8")
     assert text == sample.payload.decode("utf-8")
-    assert len(text.split("|")) == 7
+    assert len(text.split("|")) in (7, 9)
 
 
 def test_corpus_is_deterministic_and_varied() -> None:
