@@ -71,7 +71,7 @@ def _viet_letters() -> frozenset[str]:
 
 #: Every letter of the Vietnamese alphabet (with tone marks), both cases, NFC.
 VIET_LETTERS = _viet_letters()
-_ALLOWED_EXTRA = frozenset("–—‘’“”…")
+_ALLOWED_EXTRA = frozenset("–—‘’“”…°№·")  # typographic marks seen in addresses
 _CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 _QUOTE_BYTES = {0x27: (0x91, 0x92), 0x22: (0x93, 0x94)}
 _AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
@@ -349,7 +349,7 @@ def _utf8_with_lost_bytes(data: bytes) -> str | None:
                 ch = seq.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if ch in VIET_LETTERS:
+            if ch in VIET_LETTERS or ch in _ALLOWED_EXTRA:
                 found.setdefault(ch, pos)
         if not found or len(set(found.values())) != 1:
             return None  # nothing fits, or fillings disagree on how many bytes were consumed
@@ -382,7 +382,11 @@ def _resolve(slots: list[str | tuple[str, ...]]) -> str | None:
     field_start = 0
     while k < len(slots):
         slot = slots[k]
-        if isinstance(slot, str) and not _is_letter_slot(slot):
+        if not _is_letter_slot(slot):
+            if isinstance(slot, tuple):  # a lost byte inside punctuation ("”")
+                if len(slot) != 1:
+                    return None
+                slot = slot[0]
             if slot == "|":
                 field_start = k + 1
             out.append(slot)
@@ -420,7 +424,9 @@ def _field_in_capitals(slots: list[str | tuple[str, ...]], start: int) -> bool:
 
 
 def _is_letter_slot(slot: str | tuple[str, ...]) -> bool:
-    return isinstance(slot, tuple) or slot.isalpha()
+    if isinstance(slot, tuple):
+        return all(c.isalpha() for c in slot)
+    return slot.isalpha()
 
 
 def _plausible_word(word: str, capitals: bool) -> bool:

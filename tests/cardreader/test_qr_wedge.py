@@ -209,6 +209,15 @@ def test_unusable_text_raises(text: str, what: str) -> None:
     assert info.value.code == "qr_format"
 
 
+def test_typographic_marks_in_a_correct_address_are_kept() -> None:
+    text = GOOD.replace("Số 12", "Nhà № 12 – Lô B·3, 21°").replace(NAME, "NGUYỄN “TÈO”")
+    result = parse_wedge_text(text, today=TODAY)
+    assert result.repairs == () and result.text == text
+    # ...while the same marks inside mojibake do not hide it.
+    mangled = text.encode("utf-8").decode("cp1252", errors="ignore")
+    assert parse_wedge_text(mangled, today=TODAY).text == text
+
+
 def test_minority_names_are_kept_as_they_are() -> None:
     # Ê Đê / Gia Rai names are not Kinh syllables ("Ksor", "H'Hen", "Byă"): no repair, no error.
     text = GOOD.replace(NAME, "KSOR H'HEN BYĂ").replace("Hà Nội", "Buôn Ma Thuột, Đắk Lắk")
