@@ -178,6 +178,32 @@ def test_mangled_wedge_text_is_restored_or_refused(
     assert result.text == original  # never a silently different name or address
 
 
+HIGH_CP1252 = st.sampled_from(
+    [bytes([b]).decode("cp1252", errors="ignore") or "'" for b in range(0x80, 0x100)]
+)
+
+
+@SETTINGS
+@given(
+    st.sampled_from([GOOD, CAN_CUOC]),
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 10_000), HIGH_CP1252), max_size=6),
+)
+def test_mutated_mojibake_only_raises_qr_format_error(
+    base: str, ops: list[tuple[int, int, str]]
+) -> None:
+    chars = list(base.encode("utf-8").decode("cp1252", errors="ignore"))
+    for kind, pos, ch in ops:
+        i = pos % (len(chars) or 1)
+        if kind == 0 and chars:
+            chars[i] = ch
+        elif kind == 1:
+            chars.insert(i, ch)
+        elif chars:
+            del chars[i]
+    with contextlib.suppress(QrFormatError):
+        parse_wedge_text("".join(chars), today=TODAY)
+
+
 @SETTINGS
 @given(citizens(), st.sampled_from(["cp1252", "cp437"]))
 def test_cp1258_alt_code_text_is_restored_or_refused(
