@@ -26,19 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cardreader.emulator.fake_card import DEMO_CITIZEN, build_fake_card
+from cardreader.emulator.issuer import KEY_TYPES
 from cardreader.verify.passive import passive_authentication
 from cardreader.verify.trust_store import TrustStore
 
-KEY_TYPES = [
-    "ecdsa-p256",
-    "ecdsa-p384",
-    "ecdsa-p521",
-    "ecdsa-brainpoolp256r1",
-    "ecdsa-brainpoolp384r1",
-    "ecdsa-brainpoolp512r1",
-    "rsa-2048",
-    "rsa-pss-2048",
-]
 COLD = r"""
 import json, sys, time
 t0 = time.perf_counter()

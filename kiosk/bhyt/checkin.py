@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from kiosk.bhyt.client import BhytGateway, CardLookup
 from kiosk.bhyt.errors import BhytError, GatewayUnavailableError
@@ -24,25 +24,12 @@ from kiosk.procedures.errors import FormInvalidError
 from kiosk.procedures.filling import FilledForm, fill_form
 from kiosk.procedures.loader import load_procedures
 from kiosk.procedures.model import Procedure
+from kiosk.procedures.submission import AuditSink, SubmissionSink
 from kiosk.record import CitizenRecord
 
 CHECKIN_PROCEDURE = "bhyt_checkin"
 PRIORITY_LINE = "U"  # ưu tiên: emergencies, small children, elderly, pregnant, disabled, merit
 NORMAL_LINE = "A"
-
-
-class SubmissionSink(Protocol):
-    """``kiosk.outbox.Outbox`` (only ``enqueue`` is used)."""
-
-    def enqueue(self, kind: str, payload: dict[str, Any], *, citizen_ref: str) -> Any: ...
-
-
-class AuditSink(Protocol):
-    """``kiosk.audit.AuditLog``."""
-
-    def citizen_ref(self, id_number: str) -> str: ...
-
-    def record(self, event: str, **fields: object) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -15,21 +15,11 @@ from pathlib import Path
 import pytest
 
 from cardreader.emulator.fake_card import DEMO_CITIZEN, FakeCard, build_fake_card
+from cardreader.emulator.issuer import KEY_TYPES
 from cardreader.lds.files import DG1, DG2, DG13, DG14, DG15, SOD, LdsFile
 from cardreader.lds.sod import build_sod, parse_sod
 from cardreader.verify.passive import passive_authentication
 from cardreader.verify.trust_store import MemoryTrustSource, load_trust_sources
-
-KEY_TYPES = [
-    "rsa-2048",
-    "rsa-pss-2048",
-    "ecdsa-p256",
-    "ecdsa-p384",
-    "ecdsa-p521",
-    "ecdsa-brainpoolp256r1",
-    "ecdsa-brainpoolp384r1",
-    "ecdsa-brainpoolp512r1",
-]
 
 
 @lru_cache(maxsize=16)
