@@ -439,36 +439,11 @@ def _parse_signer_info(si: Any) -> dict[str, Any]:
 
 
 def _signature_algorithm(value: Any) -> SignatureAlgorithm:
-    oid = value["algorithm"].dotted
-    params = value["parameters"]
-    params_der = None if isinstance(params, core.Void) else bytes(params.dump())
-    name, scheme, hash_name = SIGNATURE_OIDS.get(oid, (oid, "unknown", None))
-    if scheme != "rsa-pss":
-        return SignatureAlgorithm(oid, name, scheme, hash_name, params_der)
-    # RFC 4055 RSASSA-PSS-params; every field has a DEFAULT (SHA-1, MGF1-SHA-1, 20, 1).
-    pss_hash, mgf_hash, salt, trailer = "sha1", "sha1", 20, 1
-    if params_der is not None and params_der != b"\x05\x00":
-        p = _load(algos.RSASSAPSSParams, params_der, "RSASSA-PSS parameters")
-        h = p["hash_algorithm"]["algorithm"].dotted
-        pss_hash = DIGEST_OIDS.get(h, h)
-        mgf = p["mask_gen_algorithm"]
-        if mgf["algorithm"].dotted != "1.2.840.113549.1.1.8":
-            raise ParseError(f"EF.SOD: RSASSA-PSS mask generation {mgf['algorithm'].dotted}")
-        mh = mgf["parameters"]["algorithm"].dotted
-        mgf_hash = DIGEST_OIDS.get(mh, mh)
-        salt = int(p["salt_length"])
-        trailer = int(p["trailer_field"])
-    return SignatureAlgorithm(
-        oid,
-        name,
-        scheme,
-        None,
-        params_der,
-        pss_hash_algorithm=pss_hash,
-        pss_mgf_hash_algorithm=mgf_hash,
-        pss_salt_length=salt,
-        pss_trailer_field=trailer,
-    )
+    # One decoder for SignerInfo and X.509 signature algorithms (RSASSA-PSS parameters
+    # included); imported here because cardreader.verify.algorithms builds on this module.
+    from cardreader.verify.algorithms import signature_algorithm_from_asn1
+
+    return signature_algorithm_from_asn1(value, "EF.SOD: signature algorithm")
 
 
 # --- building ------------------------------------------------------------------------------
