@@ -26,24 +26,9 @@ from cardreader.emulator.fake_card import FakeCard
 from cardreader.lds.dg14 import Dg14, parse_dg14
 from cardreader.lds.files import DG14
 from cardreader.primitives import CipherKind
-from cardreader.transport.emulated import EmulatorTransport
+from cardreader.transport.emulated import TimedEmulatorTransport as TimedTransport
 from cardreader.verify.active_auth import run_active_authentication
 from tests.cardreader import auth_helpers as h
-
-
-class TimedTransport(EmulatorTransport):
-    """Counts the CPU time the emulator (the "card") spends answering."""
-
-    def __init__(self, chip: ChipEmulator) -> None:
-        super().__init__(chip)
-        self.card_cpu = 0.0
-
-    def transmit(self, apdu: bytes) -> bytes:
-        start = time.process_time()
-        try:
-            return super().transmit(apdu)
-        finally:
-            self.card_cpu += time.process_time() - start
 
 
 def measure(

@@ -28,23 +28,7 @@ from cardreader.lds.card_access import encode_card_access
 from cardreader.lds.files import CARD_ACCESS
 from cardreader.lds.security_infos import STANDARD_PARAMETERS, pace_info
 from cardreader.pace import PacePassword, PaceProtocol
-from cardreader.transport.emulated import EmulatorTransport
-
-
-class TimedTransport(EmulatorTransport):
-    """Counts the CPU time the emulator (the "card") spends answering."""
-
-    def __init__(self, chip: ChipEmulator) -> None:
-        super().__init__(chip)
-        self.card_cpu = 0.0
-
-    def transmit(self, apdu: bytes) -> bytes:
-        start = time.process_time()
-        try:
-            return super().transmit(apdu)
-        finally:
-            self.card_cpu += time.process_time() - start
-
+from cardreader.transport.emulated import TimedEmulatorTransport as TimedTransport
 
 CASES = [
     (12, "AES-128", "GM"),

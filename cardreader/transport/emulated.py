@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from cardreader.emulator.chip import ChipEmulator
 from cardreader.errors import CardRemovedError
 
@@ -25,3 +27,19 @@ class EmulatorTransport:
             raise CardRemovedError("the card was removed from the reader")
         self.count += 1
         return self.chip.process(apdu)
+
+
+class TimedEmulatorTransport(EmulatorTransport):
+    """Counts the CPU time the emulator (the "card") spends answering, so benches can
+    subtract it and report the host's own work."""
+
+    def __init__(self, chip: ChipEmulator, *, remove_after: int | None = None) -> None:
+        super().__init__(chip, remove_after=remove_after)
+        self.card_cpu = 0.0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        start = time.process_time()
+        try:
+            return super().transmit(apdu)
+        finally:
+            self.card_cpu += time.process_time() - start
