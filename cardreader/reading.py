@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from cardreader.access import AccessReport, ChipKeys, open_chip
 from cardreader.access_keys import AccessKeys
 from cardreader.atr import parse_atr
@@ -31,7 +34,7 @@ from cardreader.errors import (
 )
 from cardreader.file_reader import FileReader, FileStats, ReadPolicy
 from cardreader.lds.com import parse_com
-from cardreader.lds.dg14 import parse_dg14
+from cardreader.lds.dg14 import Dg14, parse_dg14
 from cardreader.lds.dg15 import parse_dg15
 from cardreader.lds.files import (
     CARD_ACCESS,
@@ -44,7 +47,9 @@ from cardreader.lds.files import (
     READ_ORDER,
     LdsFile,
 )
+from cardreader.pace import PaceResult, verify_cam
 from cardreader.verify.active_auth import ActiveAuthResult, run_active_authentication
+from cardreader.verify.keys import load_public_key
 
 TEXT_GROUPS = (DG1, DG13)
 
@@ -230,7 +235,12 @@ def read_card(
         active = run_active_authentication(
             opened.channel, _parsed(parse_dg15, files.get(DG15)), dg14, rng=rng
         )
-        chip = run_chip_authentication(opened.channel, dg14, rng=rng)
+        if opened.pace is not None and opened.pace.ca_data is not None:
+            # PACE with chip authentication mapping already carried the chip's proof: check it
+            # against DG14's key (vouched for by passive authentication) instead of running CA.
+            chip = _cam_result(opened.pace, dg14)
+        else:
+            chip = run_chip_authentication(opened.channel, dg14, rng=rng)
     return CardRead(
         files=files,
         stats=stats,
@@ -251,6 +261,32 @@ def read_card(
 
 
 T = TypeVar("T")
+
+
+def _cam_result(pace: PaceResult, dg14: Dg14 | None) -> ChipAuthResult:
+    """PACE-CAM (ICAO 9303-11 4.4.3.5.2): the chip's CA data must match a DG14 EC key."""
+    keys = [
+        k for k in (dg14.chip_authentication_public_keys if dg14 else ()) if k.algorithm == "ec"
+    ]
+    if not keys:
+        return ChipAuthResult(
+            False, False, "PACE-CAM", "PACE-CAM data, but DG14 has no EC chip authentication key"
+        )
+    for info in keys:
+        try:
+            key = load_public_key(info.public_key_der)
+            if not isinstance(key, ec.EllipticCurvePublicKey):
+                continue
+            point = key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+            if verify_cam(pace, point):
+                return ChipAuthResult(
+                    True, True, "PACE-CAM", "the chip proved its DG14 key during PACE (CAM)"
+                )
+        except CardReaderError:
+            continue
+    return ChipAuthResult(
+        True, False, "PACE-CAM", "the chip's PACE-CAM data does not match DG14's key"
+    )
 
 
 def _parsed(parser: Callable[[bytes], T], raw: bytes | None) -> T | None:

@@ -169,3 +169,31 @@ def test_dg13_text_survives_a_read() -> None:
     card = fake_card()
     result = read_card(EmulatorTransport(chip_of(card)), key_of(card))
     assert result.files[DG13] == files_of(card)[DG13]
+
+
+@pytest.mark.parametrize("cloned", [False, True])
+def test_pace_cam_proves_the_chip_without_a_separate_chip_authentication(cloned: bool) -> None:
+    """A chip offering PACE with chip authentication mapping proves its DG14 key during PACE;
+    a copy with other private keys is caught by that check."""
+    from cardreader.access import ChipKeys
+    from cardreader.emulator.fake_card import DEMO_CITIZEN, build_fake_card
+    from cardreader.lds.card_access import encode_card_access
+    from cardreader.lds.security_infos import pace_info
+
+    card = build_fake_card(DEMO_CITIZEN, ca_key="ecdh-brainpoolp256r1", face_bytes=1500)
+    files = card.lds_files()
+    files[CARD_ACCESS] = encode_card_access(
+        [pace_info(key_agreement="ECDH", mapping="CAM", cipher="AES-128", parameter_id=13)]
+    )
+    secrets = card.secrets()
+    ca = secrets.ca_private_key()
+    assert ca is not None
+    chip = ChipEmulator(
+        files, key_of(card), ChipConfig(pace="accept", cloned=cloned),
+        aa_key=secrets.aa_private_key(), ca_keys={secrets.ca_key_id: ca},
+    )  # fmt: skip
+    result = read_card(EmulatorTransport(chip), ChipKeys(card.can, ()), skip_face=True)
+    assert result.access.method == "PACE-CAN"
+    assert result.chip_auth is not None and result.chip_auth.protocol == "PACE-CAM"
+    assert result.chip_auth.performed and result.chip_auth.ok is (not cloned)
+    assert result.active_auth is not None and result.active_auth.ok is (not cloned)
