@@ -316,6 +316,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # --- wiring ----------------------------------------------------------------------------------
 
 
+def _add_trust_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trust",
+        action="append",
+        metavar="PATH",
+        help="CSCA certificate, folder, master list or CRL (default: the trust store)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="cccd", description="Read and check Vietnam's chip ID card (CCCD / Căn cước)."
@@ -342,12 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="skip passive, active and chip authentication",
     )
-    rd.add_argument(
-        "--trust",
-        action="append",
-        metavar="PATH",
-        help="CSCA certificate, folder, master list or CRL (default: the trust store)",
-    )
+    _add_trust_option(rd)
     rd.add_argument("--json", action="store_true")
     rd.set_defaults(func=cmd_read)
 
@@ -361,12 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="passive authentication of a dump (exit 0 valid, 1 invalid, 2 untrusted)"
     )
     vf.add_argument("dir")
-    vf.add_argument(
-        "--trust",
-        action="append",
-        metavar="PATH",
-        help="CSCA certificate, folder, master list or CRL (default: the trust store)",
-    )
+    _add_trust_option(vf)
     vf.add_argument("--json", action="store_true")
     vf.set_defaults(func=cmd_verify)
 

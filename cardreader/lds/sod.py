@@ -209,9 +209,9 @@ class _LdsSecurityObject(core.Sequence):  # type: ignore[misc]
     ]
 
 
-class _SodSignedData(core.Sequence):  # type: ignore[misc]
+class CmsSignedData(core.Sequence):  # type: ignore[misc]
     # asn1crypto's SignedData switches encapContentInfo to PKCS#7 ContentInfo for v1; ICAO
-    # mandates the CMS form, so fix it here.
+    # mandates the CMS form, so fix it here. Also used for CSCA master lists.
     _fields: ClassVar[list[tuple[Any, ...]]] = [
         ("version", core.Integer),
         ("digest_algorithms", cms.DigestAlgorithms),
@@ -222,10 +222,10 @@ class _SodSignedData(core.Sequence):  # type: ignore[misc]
     ]
 
 
-class _SodContentInfo(core.Sequence):  # type: ignore[misc]
+class CmsContentInfo(core.Sequence):  # type: ignore[misc]
     _fields: ClassVar[list[tuple[Any, ...]]] = [
         ("content_type", core.ObjectIdentifier),
-        ("content", _SodSignedData, {"explicit": 0}),
+        ("content", CmsSignedData, {"explicit": 0}),
     ]
 
 
@@ -257,7 +257,7 @@ def _load(spec: type[core.Asn1Value], data: bytes, what: str) -> Any:
 
 
 def _parse_content_info(raw: bytes, body: bytes) -> Sod:
-    ci = _load(_SodContentInfo, body, "ContentInfo")
+    ci = _load(CmsContentInfo, body, "ContentInfo")
     if ci["content_type"].dotted != OID_SIGNED_DATA:
         raise ParseError(
             f"EF.SOD: ContentInfo type {ci['content_type'].dotted}, expected signedData"
@@ -559,8 +559,8 @@ def build_sod(
         sd_fields["certificates"] = cms.CertificateSet(
             [cms.CertificateChoices(name="certificate", value=cert)]
         )
-    sd = _SodSignedData(sd_fields)
-    ci = _SodContentInfo({"content_type": OID_SIGNED_DATA, "content": sd})
+    sd = CmsSignedData(sd_fields)
+    ci = CmsContentInfo({"content_type": OID_SIGNED_DATA, "content": sd})
     return tlv.encode(SOD_TAG, ci.dump())
 
 

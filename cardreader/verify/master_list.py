@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from asn1crypto import cms, core
+from asn1crypto import core
 from cryptography.hazmat.primitives import hashes
 
 from cardreader.errors import (
@@ -42,6 +42,7 @@ from cardreader.errors import (
     ParseError,
     UnsupportedAlgorithmError,
 )
+from cardreader.lds.sod import CmsContentInfo
 from cardreader.verify.algorithms import (
     DIGEST_OIDS,
     SignatureAlgorithm,
@@ -125,25 +126,6 @@ class MasterListVerification:
 # --- ASN.1 schemas -------------------------------------------------------------------------
 
 
-class _SignedData(core.Sequence):  # type: ignore[misc]
-    # The CMS form of encapContentInfo whatever the version (as in cardreader.lds.sod).
-    _fields: ClassVar[list[tuple[Any, ...]]] = [
-        ("version", core.Integer),
-        ("digest_algorithms", cms.DigestAlgorithms),
-        ("encap_content_info", cms.EncapsulatedContentInfo),
-        ("certificates", cms.CertificateSet, {"implicit": 0, "optional": True}),
-        ("crls", cms.RevocationInfoChoices, {"implicit": 1, "optional": True}),
-        ("signer_infos", cms.SignerInfos),
-    ]
-
-
-class _ContentInfo(core.Sequence):  # type: ignore[misc]
-    _fields: ClassVar[list[tuple[Any, ...]]] = [
-        ("content_type", core.ObjectIdentifier),
-        ("content", _SignedData, {"explicit": 0}),
-    ]
-
-
 class _AnySet(core.SetOf):  # type: ignore[misc]
     _child_spec: ClassVar[type[core.Asn1Value]] = core.Any
 
@@ -185,7 +167,7 @@ def parse_master_list(data: bytes, what: str = "master list") -> MasterList:
 
 
 def _parse(data: bytes, what: str) -> MasterList:
-    ci = _ContentInfo.load(data, strict=True)
+    ci = CmsContentInfo.load(data, strict=True)
     if ci["content_type"].dotted != OID_SIGNED_DATA:
         raise ParseError(f"{what}: ContentInfo is {ci['content_type'].dotted}, not signedData")
     sd = ci["content"]

@@ -183,7 +183,7 @@ def _valid() -> bytes:
 def _with_econtent(econtent: bytes) -> bytes:
     """The valid SOD with its eContent replaced (signature left stale: parsing ignores it)."""
     outer = _valid()
-    ci = sod_mod._SodContentInfo.load(outer[4:])
+    ci = sod_mod.CmsContentInfo.load(outer[4:])
     ci["content"]["encap_content_info"]["content"] = core.ParsableOctetString(econtent)
     return encode(0x77, ci.dump(force=True))
 
@@ -304,7 +304,7 @@ def test_certificates_are_checked_for_structure() -> None:
 
 def _mutated(mutate: Callable[[Any], None]) -> bytes:
     """The valid SOD re-encoded after ``mutate`` changed its parsed SignedData."""
-    ci = sod_mod._SodContentInfo.load(_valid()[4:])
+    ci = sod_mod.CmsContentInfo.load(_valid()[4:])
     mutate(ci["content"])
     return encode(0x77, ci.dump(force=True))
 
