@@ -24,6 +24,7 @@ from typing import Any
 class Phase(StrEnum):
     IDLE = "idle"
     NEED_KEYS = "need_keys"  # a card is on the reader but we have nothing to open it with
+    WAIT_CARD = "wait_card"  # a QR code was scanned; waiting for the card (or QR-only, unverified)
     READING = "reading"
     VERDICT = "verdict"
     CHOOSE = "choose"  # choose a procedure
