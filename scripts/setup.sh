@@ -12,6 +12,9 @@ APT_PACKAGES=(
   pcscd libpcsclite-dev swig gcc python3-dev python3-venv
   vsmartcard-vpcd
   fonts-dejavu-core postgresql libzbar0
+  # Qt (PySide6) offscreen and on an X11/Wayland desktop
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libpulse0
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libx11-xcb1
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
