@@ -153,7 +153,8 @@ def test_tone_lands_on_one_vowel(word: str, tone: Tone) -> None:
     assert len(toned) == len(word)
     assert strip_tone(toned) == strip_tone(word)
     assert tone_of(toned) is tone
-    marks = [c for c in unicodedata.normalize("NFD", toned) if c in "\u0300\u0301\u0303\u0309\u0323"]
+    tone_marks = "\u0300\u0301\u0303\u0309\u0323"
+    marks = [c for c in unicodedata.normalize("NFD", toned) if c in tone_marks]
     assert len(marks) == (0 if tone is Tone.NONE else 1)
     position = tone_position(word)
     assert position is not None
