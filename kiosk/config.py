@@ -24,6 +24,16 @@ Example (every key optional; relative paths are relative to ``data_dir``)::
     [audit]
     path = "audit.jsonl"
 
+    [ui]                         # the Qt application (``kiosk`` with no command)
+    mode = "kiosk"               # kiosk | counter | clinic
+    language = "vi"              # vi | en (switchable on every screen)
+    idle_timeout_s = 60          # kiosk mode: wipe the screen and the citizen's data
+    operator_pin_hash = "pbkdf2_sha256$600000$..."   # from ``kiosk pin-hash``
+    fullscreen = true            # kiosk mode; false for a window (``--windowed``)
+    speech = false               # spoken prompts (needs a Vietnamese TTS voice)
+    procedures = ["ct01", "generic_request"]   # offered, in this order (default: all)
+    printer = ""                 # printer name; "" = the system default, "none" = no printing
+
     [bhyt]                       # any other table is kept raw in ``sections`` for its owner
     endpoint = "..."
 
@@ -34,12 +44,17 @@ this module owns are errors (a typo must not silently fall back to a default).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
+import re
+import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import platformdirs
 
@@ -55,7 +70,29 @@ _OWN_KEYS: dict[str, set[str]] = {
                "backoff_cap_s"},
     "keys": {"file", "use_keyring", "device_key"},
     "audit": {"path"},
+    "ui": {"mode", "language", "idle_timeout_s", "operator_pin_hash", "fullscreen", "speech",
+           "procedures", "printer"},
 }
+
+UiMode = Literal["kiosk", "counter", "clinic"]
+UI_MODES: tuple[UiMode, ...] = get_args(UiMode)
+UiLanguage = Literal["vi", "en"]
+UI_LANGUAGES: tuple[UiLanguage, ...] = get_args(UiLanguage)
+#: Bounds of the kiosk idle timeout: long enough to read a form, short enough to protect data.
+IDLE_TIMEOUT_RANGE_S = (10, 3600)
+MAX_PROCEDURES = 100
+
+# Operator PIN: PBKDF2-HMAC-SHA256 with a random 16-byte salt (NIST SP 800-132; OWASP's 2023
+# guidance is 600 000 iterations for SHA-256). Stored as ``pbkdf2_sha256$<iter>$<salt>$<hash>``
+# with unpadded URL-safe base64, the format Django uses for the same algorithm.
+PIN_HASH_ALGORITHM = "pbkdf2_sha256"
+PIN_HASH_ITERATIONS = 600_000
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 12
+_PIN_HASH_RE = re.compile(
+    r"^pbkdf2_sha256\$(?P<iter>[0-9]{4,8})\$(?P<salt>[A-Za-z0-9_-]{16,64})"
+    r"\$(?P<hash>[A-Za-z0-9_-]{43})$"
+)
 
 
 class ConfigError(Exception):
@@ -66,6 +103,59 @@ class ConfigError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def valid_pin(pin: str) -> bool:
+    """An operator PIN is 4 to 12 ASCII digits."""
+    return PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS and pin.isascii() and pin.isdigit()
+
+
+def hash_operator_pin(
+    pin: str, *, salt: bytes | None = None, iterations: int = PIN_HASH_ITERATIONS
+) -> str:
+    """The ``[ui] operator_pin_hash`` line for ``pin`` (a fresh random salt unless given)."""
+    if not valid_pin(pin):
+        raise ConfigError(f"operator PIN must be {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), salt, iterations)
+    return f"{PIN_HASH_ALGORITHM}${iterations}${_b64(salt)}${_b64(digest)}"
+
+
+def check_operator_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` matches ``stored`` (constant-time compare). A malformed hash is an error."""
+    match = _PIN_HASH_RE.match(stored)
+    if match is None:
+        raise ConfigError("[ui] operator_pin_hash is not a pbkdf2_sha256 hash (kiosk pin-hash)")
+    if not valid_pin(pin):
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), _unb64(match["salt"]),
+                                 int(match["iter"]))
+    return hmac.compare_digest(digest, _unb64(match["hash"]))
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """The ``[ui]`` table: how the Qt application starts."""
+
+    mode: UiMode = "kiosk"
+    language: UiLanguage = "vi"
+    idle_timeout_s: float = 60.0
+    #: ``None``: no PIN set, so the operator screen cannot be opened (except in the demo).
+    operator_pin_hash: str | None = None
+    fullscreen: bool = True
+    speech: bool = False
+    #: Procedure ids offered, in display order; empty: every installed procedure.
+    procedures: tuple[str, ...] = ()
+    #: Printer name; "" = the system default printer, "none" = no printing.
+    printer: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +173,7 @@ class KioskConfig:
     use_keyring: bool = True
     device_key_path: Path = Path()
     audit_log_path: Path = Path()
+    ui: UiConfig = field(default_factory=UiConfig)
     #: Every table of the TOML file, raw (e.g. ``sections["bhyt"]``), for the parts that own it.
     sections: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
@@ -171,6 +262,7 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
         use_keyring=get("keys", "use_keyring", bool, True),
         device_key_path=path_of("keys", "device_key", "device_key.pem"),
         audit_log_path=path_of("audit", "path", "audit.jsonl"),
+        ui=_ui_config(doc.get("ui", {}), where, get),
         sections={k: v for k, v in doc.items() if isinstance(v, dict)},
         source=source,
     )
@@ -181,3 +273,38 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
     if cfg.request_timeout_s <= 0:
         raise ConfigError(f"{where}: [intake] timeout_s must be positive")
     return cfg
+
+
+def _ui_config(raw: Mapping[str, Any], where: str, get: Any) -> UiConfig:
+    mode = get("ui", "mode", str, "kiosk")
+    if mode not in UI_MODES:
+        raise ConfigError(f"{where}: [ui] mode must be one of {', '.join(UI_MODES)}")
+    language = get("ui", "language", str, "vi")
+    if language not in UI_LANGUAGES:
+        raise ConfigError(f"{where}: [ui] language must be one of {', '.join(UI_LANGUAGES)}")
+    idle = get("ui", "idle_timeout_s", float, 60.0)
+    low, high = IDLE_TIMEOUT_RANGE_S
+    if not low <= idle <= high:
+        raise ConfigError(f"{where}: [ui] idle_timeout_s must be between {low} and {high}")
+    pin_hash = get("ui", "operator_pin_hash", str, None)
+    if pin_hash is not None and _PIN_HASH_RE.match(pin_hash) is None:
+        raise ConfigError(f"{where}: [ui] operator_pin_hash is not a pbkdf2_sha256 hash "
+                          f"(make one with: kiosk pin-hash)")
+    procedures = raw.get("procedures", [])
+    if not isinstance(procedures, list) or not all(isinstance(p, str) and p
+                                                   for p in procedures):
+        raise ConfigError(f"{where}: [ui] procedures must be a list of procedure ids")
+    if len(procedures) > MAX_PROCEDURES:
+        raise ConfigError(f"{where}: [ui] procedures: more than {MAX_PROCEDURES}")
+    if len(set(procedures)) != len(procedures):
+        raise ConfigError(f"{where}: [ui] procedures: an id is listed twice")
+    return UiConfig(
+        mode=mode,
+        language=language,
+        idle_timeout_s=idle,
+        operator_pin_hash=pin_hash,
+        fullscreen=get("ui", "fullscreen", bool, True),
+        speech=get("ui", "speech", bool, False),
+        procedures=tuple(procedures),
+        printer=get("ui", "printer", str, ""),
+    )
