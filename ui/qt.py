@@ -7,7 +7,7 @@ Only ``ui/`` imports this; ``cardreader/`` and ``kiosk/`` never import Qt.
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtPdf, QtPrintSupport, QtWidgets
 from PySide6.QtCore import Property, QObject, Qt, QThread, QTimer, Signal, Slot
 
 __all__ = [
@@ -18,6 +18,8 @@ __all__ = [
     "Qt",
     "QtCore",
     "QtGui",
+    "QtPdf",
+    "QtPrintSupport",
     "QtWidgets",
     "Signal",
     "Slot",
