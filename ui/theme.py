@@ -94,9 +94,11 @@ def stylesheet(mode: Mode) -> str:
     if mode not in METRICS:
         raise ValueError(f"unknown mode {mode!r}")
     m = METRICS[mode]
+    line_px = 3 if mode == "kiosk" else 2
     verdict_rules = "\n".join(
         f'*[verdict="{name}"] {{ color: {fg}; background-color: {bg}; '
-        f"border: {3 if mode == 'kiosk' else 2}px {style} {border}; "
+        # A double line needs three pixels per stroke-gap-stroke to show as double.
+        f"border: {line_px * 2 if style == 'double' else line_px}px {style} {border}; "
         f"border-radius: {m.radius_px}px; padding: {m.spacing_px // 2 + 2}px; }}"
         for name, (fg, bg, border, style) in VERDICT_STYLES.items()
     )

@@ -1,0 +1,182 @@
+"""Languages: every ui string has its English, the .qm is current, switching is live."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+import ui.i18n as i18n
+from ui.i18n import (
+    QM_FILE,
+    TS_DIR,
+    TranslationMissingError,
+    current_language,
+    pick,
+    set_language,
+    source_strings,
+    toggle_language,
+)
+from ui.qt import QtWidgets
+from ui.widgets.language_switch import LanguageSwitch
+
+REPO = Path(__file__).resolve().parents[2]
+LRELEASE = REPO / ".venv" / "bin" / "pyside6-lrelease"
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(qapp: QtWidgets.QApplication) -> Iterator[None]:
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+def ui_modules() -> list[Path]:
+    return sorted((REPO / "ui").rglob("*.py"))
+
+
+def translations() -> dict[tuple[str, str], list[str]]:
+    """(context, source) -> the finished English forms (empty list: unfinished)."""
+    table: dict[tuple[str, str], list[str]] = {}
+    for ts in sorted(TS_DIR.glob("*.ts")):
+        for context in ET.parse(ts).getroot().iter("context"):
+            name = context.findtext("name") or ""
+            for message in context.iter("message"):
+                source = message.findtext("source") or ""
+                tr = message.find("translation")
+                assert tr is not None
+                if tr.get("type") in ("unfinished", "obsolete", "vanished"):
+                    forms: list[str] = []
+                elif message.get("numerus") == "yes":
+                    forms = [f.text or "" for f in tr.iter("numerusform")]
+                else:
+                    forms = [tr.text or ""]
+                table[(name, source)] = forms
+    return table
+
+
+def test_every_ui_string_has_a_finished_english_translation() -> None:
+    table = translations()
+    problems: list[str] = []
+    for module in ui_modules():
+        for s in source_strings(module):
+            where = f"{module.relative_to(REPO)}:{s.line} {s.context}: {s.source!r}"
+            forms = table.get((s.context, s.source))
+            if forms is None:
+                problems.append(f"{where}: in no .ts (run scripts/i18n.sh <part> {module.name})")
+            elif not forms or not all(f.strip() for f in forms):
+                problems.append(f"{where}: English missing")
+            elif s.plural and (len(forms) != 2 or not all("%n" in f for f in forms)):
+                problems.append(f"{where}: needs singular and plural forms with %n")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_committed_qm_is_compiled_from_the_current_ts(tmp_path: Path) -> None:
+    ts_files = sorted(TS_DIR.glob("*.ts"))
+    assert ts_files
+    fresh = tmp_path / "fresh.qm"
+    subprocess.run([str(LRELEASE), *map(str, ts_files), "-qm", str(fresh)], check=True,
+                   capture_output=True)
+    assert fresh.read_bytes() == QM_FILE.read_bytes(), "run scripts/i18n.sh and commit the .qm"
+
+
+def test_switching_language_retranslates_live_widgets(qtbot: QtBot) -> None:
+    switch = LanguageSwitch()
+    other = LanguageSwitch()  # another screen's switch follows
+    qtbot.addWidget(switch)
+    qtbot.addWidget(other)
+    assert switch.toolTip() == "Chọn ngôn ngữ hiển thị"
+    assert switch.button("vi").isChecked()
+    with qtbot.waitSignal(switch.language_changed) as signal:
+        switch.button("en").click()
+    assert signal.args == ["en"]
+    assert current_language() == "en"
+    assert switch.toolTip() == "Choose the display language"
+    assert other.button("en").isChecked() and not other.button("vi").isChecked()
+    assert pick("Họ và tên", "Full name") == "Full name"
+    other.button("vi").click()
+    assert switch.toolTip() == "Chọn ngôn ngữ hiển thị"
+    assert switch.button("vi").isChecked()
+    assert pick("Họ và tên", "Full name") == "Họ và tên"
+
+
+def test_pressing_the_current_language_changes_nothing(qtbot: QtBot) -> None:
+    switch = LanguageSwitch()
+    qtbot.addWidget(switch)
+    with qtbot.assertNotEmitted(switch.language_changed):
+        switch.button("vi").click()
+    assert switch.button("vi").isChecked()
+
+
+def test_each_side_is_named_in_its_own_language(qtbot: QtBot) -> None:
+    switch = LanguageSwitch()
+    qtbot.addWidget(switch)
+    set_language("en")
+    assert switch.button("vi").accessibleName() == "Tiếng Việt"
+    assert switch.button("en").accessibleName() == "English"
+
+
+def test_toggle_and_pick_fallback() -> None:
+    assert toggle_language() == "en"
+    assert pick("Quê quán", "") == "Quê quán"  # no English: Vietnamese
+    assert toggle_language() == "vi"
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        set_language("fr")  # type: ignore[arg-type]
+    assert current_language() == "vi"
+
+
+def test_missing_translations_are_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setattr(i18n, "QM_FILE", tmp_path / "absent.qm")
+    with pytest.raises(TranslationMissingError) as err:
+        set_language("en")
+    assert err.value.code == "translations_missing"
+    assert current_language() == "vi"
+
+
+def test_source_strings_sees_what_lupdate_sees(tmp_path: Path) -> None:
+    module = tmp_path / "sample.py"
+    module.write_text(
+        '"""Docs mention self.tr("not a string to translate")."""\n'
+        "class Screen:\n"
+        "    def retranslate(self) -> None:\n"
+        '        self.a = self.tr("Xin chào")\n'
+        '        self.b = self.tr("%n hồ sơ", "", 3)\n'
+        "        self.c = self.tr(variable)\n"
+        "class Other:\n"
+        '    x = QCoreApplication.translate("Ctx", "Quay lại")\n',
+        encoding="utf-8",
+    )
+    found = [(s.context, s.source, s.plural) for s in source_strings(module)]
+    assert found == [("Screen", "Xin chào", False), ("Screen", "%n hồ sơ", True),
+                     ("Ctx", "Quay lại", False)]
+
+
+def test_the_refresh_script_keeps_the_sources_and_flags_uncovered_modules(
+        tmp_path: Path) -> None:
+    """scripts/i18n.sh on a copy of the tree: the .ts survive a refresh unchanged."""
+    work = tmp_path / "tree"
+    shutil.copytree(REPO / "ui", work / "ui")
+    shutil.copytree(REPO / "assets" / "i18n", work / "assets" / "i18n")
+    shutil.copytree(REPO / "scripts", work / "scripts")
+    (work / ".venv").symlink_to(REPO / ".venv")
+    (work / "kiosk").symlink_to(REPO / "kiosk")
+    (work / "cardreader").symlink_to(REPO / "cardreader")
+    (work / "ui" / "widgets" / "stray.py").write_text(
+        "class Stray:\n    def f(self) -> str:\n        return self.tr('Chưa dịch')\n",
+        encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (work / "assets/i18n/en").glob("*.ts")}
+    result = subprocess.run(["bash", "scripts/i18n.sh"], cwd=work, capture_output=True,
+                            text=True, check=True)
+    assert "ui/widgets/stray.py has tr() strings but no .ts covers it" in result.stderr
+    after = {p.name: p.read_bytes() for p in (work / "assets/i18n/en").glob("*.ts")}
+    assert after == before
+    assert (work / QM_FILE.relative_to(REPO)).read_bytes() == QM_FILE.read_bytes()
