@@ -120,7 +120,7 @@ def checkin_outcome(
     )
 
 
-def submit_outcome(*, sent: bool = True, procedure_id: str = "ct01_residence") -> SubmitOutcome:
+def submit_outcome(*, sent: bool = True, procedure_id: str = "ct01") -> SubmitOutcome:
     return SubmitOutcome(
         kind="procedure.submission",
         procedure_id=procedure_id,
