@@ -180,9 +180,10 @@ class VerdictBadge(QtWidgets.QFrame):
         super().changeEvent(event)
 
     def _apply_property(self, value: str) -> None:
+        # On the frame only: ui/theme.py draws a border and background for every widget that
+        # carries the property, and the labels inside must not get one each.
         self.setProperty("verdict", value)
-        for widget in (self, self._icon, self._headline, self._details):
-            widget.setProperty("verdict", value)
-            style = widget.style()
-            style.unpolish(widget)
-            style.polish(widget)
+        style = self.style()
+        style.unpolish(self)
+        style.polish(self)
+        self.update()
