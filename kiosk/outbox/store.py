@@ -177,6 +177,19 @@ def _round(value: float | None) -> float | None:
 
 
 @dataclass(frozen=True)
+class ItemState:
+    """Where one submission is (no payload): what the "sent" screen and the receipt need."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    status: Status
+    receipt: str | None  # the server's receipt number once sent
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True)
 class ClaimedItem:
     """A submission handed to the sync worker (status "sending"), with its decrypted payload."""
 
@@ -455,6 +468,23 @@ class Outbox:
             last_error=None if row is None else str(row[0]),
             blocked_by_dead=int(blocked),
         )
+
+    def item(self, item_id: int) -> ItemState:
+        """The state of one submission (read-only; never its payload). KeyError if unknown."""
+        with self._lock:
+            self._check_open()
+            row = self._conn.execute(
+                "SELECT id, idempotency_key, kind, status, receipt, attempts, last_error"
+                " FROM outbox WHERE id = ?",
+                (int(item_id),),
+            ).fetchone()
+        if row is None:
+            raise KeyError(item_id)
+        return ItemState(
+            id=int(row[0]), idempotency_key=str(row[1]), kind=str(row[2]), status=row[3],
+            receipt=None if row[4] is None else str(row[4]), attempts=int(row[5]),
+            last_error=None if row[6] is None else str(row[6]),
+        )  # fmt: skip
 
     def pending_counts(self) -> tuple[int, int]:
         """``(depth, dead)``: cheap (index range only), for the UI banner on every change.
