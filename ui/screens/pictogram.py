@@ -1,0 +1,149 @@
+"""Pictograms drawn with QPainter: a card going onto a reader, and a QR code going to a scanner.
+
+Drawn, not bitmaps: crisp at any kiosk resolution, no image assets to ship.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ui.qt import Qt, QtCore, QtGui, QtWidgets
+
+Kind = Literal["card", "qr", "card_and_qr"]
+
+INK = QtGui.QColor("#0b5394")
+PALE = QtGui.QColor("#dcebf7")
+GOLD = QtGui.QColor("#c9a227")
+
+
+class Pictogram(QtWidgets.QWidget):
+    """``kind="card"``: a chip card above a reader; ``"qr"``: a QR code; ``"card_and_qr"``: both."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *, kind: Kind = "card") -> None:
+        super().__init__(parent)
+        self.setObjectName("pictogram")
+        self._kind: Kind = kind
+        self.setMinimumSize(260, 180)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Expanding
+        )
+
+    @property
+    def kind(self) -> Kind:
+        return self._kind
+
+    def set_kind(self, kind: Kind) -> None:
+        self._kind = kind
+        self.update()
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(520, 260)
+
+    def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
+        painter = QtGui.QPainter(self)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        rect = QtCore.QRectF(self.rect()).adjusted(8, 8, -8, -8)
+        if self._kind == "card_and_qr":
+            left = QtCore.QRectF(rect.left(), rect.top(), rect.width() * 0.62, rect.height())
+            right = QtCore.QRectF(left.right(), rect.top(), rect.width() * 0.38, rect.height())
+            self._card(painter, left)
+            self._qr(painter, right.adjusted(right.width() * 0.1, 0, 0, 0))
+        elif self._kind == "qr":
+            self._qr(painter, rect)
+        else:
+            self._card(painter, rect)
+        painter.end()
+
+    @staticmethod
+    def _fit(rect: QtCore.QRectF, ratio: float) -> QtCore.QRectF:
+        """The largest rectangle of width/height ``ratio`` centred in ``rect``."""
+        w = min(rect.width(), rect.height() * ratio)
+        h = w / ratio
+        return QtCore.QRectF(rect.center().x() - w / 2, rect.center().y() - h / 2, w, h)
+
+    def _card(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        box = self._fit(rect, 1.6)
+        unit = box.width() / 16
+        # The reader: a flat box with a contactless symbol.
+        reader = QtCore.QRectF(box.left() + unit, box.bottom() - 3.2 * unit, 14 * unit, 3 * unit)
+        painter.setPen(QtGui.QPen(INK, max(unit * 0.25, 2)))
+        painter.setBrush(PALE)
+        painter.drawRoundedRect(reader, unit * 0.6, unit * 0.6)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        centre = QtCore.QPointF(reader.right() - 2.2 * unit, reader.center().y())
+        for r in (0.5, 0.9, 1.3):
+            arc = QtCore.QRectF(
+                centre.x() - r * unit, centre.y() - r * unit, 2 * r * unit, 2 * r * unit
+            )
+            painter.drawArc(arc, -45 * 16, 90 * 16)
+        # The card, tilted above the reader, with its chip.
+        painter.save()
+        painter.translate(box.left() + 8 * unit, box.top() + 4.2 * unit)
+        painter.rotate(-6)
+        card = QtCore.QRectF(-5.5 * unit, -3.5 * unit, 11 * unit, 7 * unit)
+        painter.setBrush(QtGui.QColor("white"))
+        painter.drawRoundedRect(card, unit * 0.7, unit * 0.7)
+        chip = QtCore.QRectF(
+            card.left() + 1.2 * unit, card.top() + 2.2 * unit, 2.2 * unit, 1.7 * unit
+        )
+        painter.setBrush(GOLD)
+        painter.drawRoundedRect(chip, unit * 0.3, unit * 0.3)
+        painter.setBrush(PALE)
+        photo = QtCore.QRectF(
+            card.right() - 3.4 * unit, card.top() + 1.6 * unit, 2.4 * unit, 3 * unit
+        )
+        painter.drawRect(photo)
+        for i in range(3):
+            y = card.top() + (4.6 + i * 0.8) * unit
+            painter.drawLine(
+                QtCore.QPointF(card.left() + 1.2 * unit, y),
+                QtCore.QPointF(card.left() + (6.5 - i) * unit, y),
+            )
+        painter.restore()
+        # A downward arrow between card and reader.
+        painter.setBrush(INK)
+        x = box.left() + 8 * unit
+        top = box.top() + 8.3 * unit
+        arrow = QtGui.QPolygonF(
+            [
+                QtCore.QPointF(x - 0.9 * unit, top),
+                QtCore.QPointF(x + 0.9 * unit, top),
+                QtCore.QPointF(x, top + 1.0 * unit),
+            ]
+        )
+        painter.drawPolygon(arrow)
+
+    def _qr(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        box = self._fit(rect, 1.0).adjusted(4, 4, -4, -4)
+        cell = box.width() / 11
+        painter.setPen(QtGui.QPen(INK, 2))
+        painter.setBrush(QtGui.QColor("white"))
+        painter.drawRect(box)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(INK)
+        finder = ((0, 0), (8, 0), (0, 8))
+        for fx, fy in finder:
+            outer = QtCore.QRectF(
+                box.left() + (fx + 0.5) * cell,
+                box.top() + (fy + 0.5) * cell,
+                2.5 * cell,
+                2.5 * cell,
+            )
+            painter.drawRect(outer)
+            painter.setBrush(QtGui.QColor("white"))
+            painter.drawRect(outer.adjusted(cell * 0.45, cell * 0.45, -cell * 0.45, -cell * 0.45))
+            painter.setBrush(INK)
+            painter.drawRect(outer.adjusted(cell * 0.85, cell * 0.85, -cell * 0.85, -cell * 0.85))
+        # A fixed pattern of data modules (decorative, not a real code).
+        pattern = 0x5A3C96E1B7D24F08
+        for i in range(36):
+            if pattern >> (i % 64) & 1:
+                x = 4 + i % 6
+                y = 4 + i // 6
+                if y > 9:
+                    continue
+                painter.drawRect(
+                    QtCore.QRectF(
+                        box.left() + x * cell, box.top() + y * cell, cell * 0.9, cell * 0.9
+                    )
+                )
