@@ -27,17 +27,21 @@ OTHER_PERSON_QR = (
 class VirtualReader(Protocol):
     """What the panel needs of the demo reader (kiosk.readers.VirtualBackend)."""
 
-    def place(self) -> None: ...
-    def remove(self) -> None: ...
-    def unplug(self) -> None: ...
-    def replug(self) -> None: ...
+    def place(self) -> object: ...
+    def remove(self) -> object: ...
+    def unplug(self) -> object: ...
+    def replug(self) -> object: ...
 
 
-class DemoNetwork(Protocol):
-    """What the panel needs of the demo intake server: take it off line and bring it back."""
+class DemoEnvironment(Protocol):
+    """What the panel needs of the demo environment (kiosk.environment.AppEnvironment)."""
 
-    def go_offline(self) -> None: ...
-    def go_online(self) -> None: ...
+    @property
+    def virtual(self) -> VirtualReader | None: ...
+    @property
+    def services(self) -> object | None: ...
+
+    def set_network(self, online: bool) -> None: ...
 
 
 class DemoController(Protocol):
@@ -57,21 +61,28 @@ class DemoController(Protocol):
 class DemoPanel(QtWidgets.QFrame):
     """Buttons standing in for the citizen's hands, the reader's cable and the network.
 
-    ``DemoPanel(controller, reader, network, qr_text)``: ``reader`` is the demo environment's
-    VirtualBackend, ``network`` switches its intake server, ``qr_text`` is the demo card's QR as
-    a scanner types it (``kiosk.environment.demo_qr_text()``). Without a parent it is its own
-    small always-on-top tool window.
+    ``DemoPanel(controller, env)``: ``env`` is the demo environment (its virtual reader and its
+    local intake server, switched with ``env.set_network``); ``qr_text`` is the demo card's QR as
+    a scanner types it (default ``kiosk.environment.demo_qr_text()``). Without a parent it is
+    its own small always-on-top tool window.
     """
 
     def __init__(
         self,
         controller: DemoController,
-        reader: VirtualReader,
-        network: DemoNetwork | None,
-        qr_text: str,
+        env: DemoEnvironment,
         parent: QtWidgets.QWidget | None = None,
+        *,
+        qr_text: str | None = None,
     ) -> None:
         super().__init__(parent)
+        reader = env.virtual
+        if reader is None:
+            raise ValueError("the demo panel needs the demo environment's virtual reader")
+        if qr_text is None:
+            from kiosk.environment import demo_qr_text
+
+            qr_text = demo_qr_text()
         self.setObjectName("demo_panel")
         if parent is None:
             self.setWindowFlags(
@@ -82,7 +93,8 @@ class DemoPanel(QtWidgets.QFrame):
             self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self._controller = controller
         self._reader = reader
-        self._network = network
+        self._env = env
+        self._has_network = env.services is not None
         self._qr_text = qr_text
         self._card_on_reader = False
         self._plugged = True
@@ -180,7 +192,7 @@ class DemoPanel(QtWidgets.QFrame):
         self.remove_button.setEnabled(self._plugged and self._card_on_reader)
         self.unplug_button.setEnabled(self._plugged)
         self.replug_button.setEnabled(not self._plugged)
-        has_network = self._network is not None
+        has_network = self._has_network
         self.offline_button.setEnabled(has_network and self._online)
         self.online_button.setEnabled(has_network and not self._online)
         reader = (
@@ -235,17 +247,17 @@ class DemoPanel(QtWidgets.QFrame):
 
     @Slot()
     def _go_offline(self) -> None:
-        if self._network is None:
+        if not self._has_network:
             return
-        self._network.go_offline()
+        self._env.set_network(False)
         self._online = False
         self._refresh()
 
     @Slot()
     def _go_online(self) -> None:
-        if self._network is None:
+        if not self._has_network:
             return
-        self._network.go_online()
+        self._env.set_network(True)
         self._online = True
         self._refresh()
 

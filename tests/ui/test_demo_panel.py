@@ -3,14 +3,22 @@ reports (a card can also leave by itself)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.config import KioskConfig
+from kiosk.environment import build_environment
+from kiosk.readers import VirtualBackend
+from kiosk.session import Failure, Phase
+from ui.controller import SessionController
 from ui.demo_panel import OTHER_PERSON_QR, DemoPanel
 from ui.qt import QObject, Signal
+
+TIMEOUT_MS = 15_000
 
 # The panel is an always-on-top tool window; the offscreen platform cannot raise windows.
 pytestmark = pytest.mark.qt_log_ignore("does not support raise")
@@ -51,16 +59,23 @@ class FakeWorld:
     def replug(self) -> None:
         self.calls.append("replug")
 
-    def go_offline(self) -> None:
-        self.calls.append("offline")
-
-    def go_online(self) -> None:
-        self.calls.append("online")
 
 
-def _panel(qtbot: QtBot, network: bool = True) -> tuple[DemoPanel, FakeController, FakeWorld]:
-    controller, world = FakeController(), FakeWorld()
-    panel = DemoPanel(controller, world, world if network else None, QR)
+class FakeEnvironment:
+    def __init__(self, network: bool) -> None:
+        self.virtual = FakeWorld()
+        self.calls = self.virtual.calls
+        self.services = object() if network else None
+
+    def set_network(self, online: bool) -> None:
+        self.calls.append("online" if online else "offline")
+
+
+def _panel(
+    qtbot: QtBot, network: bool = True
+) -> tuple[DemoPanel, FakeController, FakeEnvironment]:
+    controller, world = FakeController(), FakeEnvironment(network)
+    panel = DemoPanel(controller, world, qr_text=QR)
     qtbot.addWidget(panel)
     panel.show()
     return panel, controller, world
@@ -135,3 +150,76 @@ def test_buttons_never_take_the_focus(qtbot: QtBot) -> None:
     panel, _, _ = _panel(qtbot)
     for button in (panel.place_button, panel.qr_button, panel.unplug_button):
         assert button.focusPolicy() == button.focusPolicy().NoFocus
+
+
+# --- with the real demo environment and controller --------------------------------------------
+
+
+@pytest.fixture
+def demo(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[DemoPanel, SessionController]]:
+    env = build_environment(KioskConfig.defaults(tmp_path), demo=True,
+                            backend=VirtualBackend(link=None))  # fmt: skip
+    controller = SessionController(env, mode="kiosk", idle_timeout_s=None)
+    panel = DemoPanel(controller, env)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(controller.readers_changed, timeout=TIMEOUT_MS):
+        controller.start()
+    yield panel, controller
+    controller.close()
+    env.close()
+
+
+def test_the_panel_drives_the_real_session(
+    qtbot: QtBot, demo: tuple[DemoPanel, SessionController]
+) -> None:
+    panel, controller = demo
+    with qtbot.waitSignal(controller.card_inserted, timeout=TIMEOUT_MS):
+        panel.place_button.click()
+    qtbot.waitUntil(lambda: controller.session.phase is Phase.NEED_KEYS, timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(controller.verdict_ready, timeout=TIMEOUT_MS) as got:
+        panel.qr_button.click()  # the demo card's own QR: the chip opens, the data is genuine
+    assert got.args[0].verdict == "genuine"
+    with qtbot.waitSignal(controller.wiped, timeout=TIMEOUT_MS):
+        controller.end_session()
+    with qtbot.waitSignal(controller.card_removed, timeout=TIMEOUT_MS):
+        panel.remove_button.click()
+    assert not panel.card_on_reader and panel.place_button.isEnabled()
+
+
+def test_another_persons_qr_gives_wrong_keys(
+    qtbot: QtBot, demo: tuple[DemoPanel, SessionController]
+) -> None:
+    panel, controller = demo
+    panel.other_qr_button.click()
+    assert controller.session.phase is Phase.WAIT_CARD
+    with qtbot.waitSignal(controller.failed, timeout=TIMEOUT_MS) as failed:
+        panel.place_button.click()
+    assert failed.args[0].kind is Failure.WRONG_KEYS
+
+
+def test_unplug_fails_and_replug_recovers(
+    qtbot: QtBot, demo: tuple[DemoPanel, SessionController]
+) -> None:
+    panel, controller = demo
+    with qtbot.waitSignal(controller.failed, timeout=TIMEOUT_MS) as failed:
+        panel.unplug_button.click()
+    assert failed.args[0].kind is Failure.NO_READER
+    assert not panel.plugged and not panel.place_button.isEnabled()
+    with qtbot.waitSignal(controller.readers_changed, timeout=TIMEOUT_MS):
+        panel.replug_button.click()
+    qtbot.waitUntil(lambda: controller.session.phase is Phase.IDLE, timeout=TIMEOUT_MS)
+    assert panel.place_button.isEnabled()
+
+
+def test_offline_and_back_online(qtbot: QtBot, demo: tuple[DemoPanel, SessionController]) -> None:
+    panel, controller = demo
+    services = controller.env.services
+    assert services is not None and services.online
+    panel.offline_button.click()
+    assert not services.online
+    with httpx.Client() as client, pytest.raises(httpx.ConnectError):
+        client.get(services.intake_url + "/", timeout=2)
+    panel.online_button.click()
+    assert services.online
+    with httpx.Client() as client:
+        assert client.get(services.intake_url + "/", timeout=5).status_code < 500
