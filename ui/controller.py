@@ -103,6 +103,8 @@ IDLE_WARNING_S = 15
 RECEIPT_WAIT_S = 3.0
 #: Verdicts after which the clinic desk checks the patient in by itself.
 CLINIC_OK = frozenset({"genuine", "unknown_issuer"})
+#: Phases of a finished session: a new card or QR code starts the next one.
+FINISHED = frozenset({Phase.DONE, Phase.CHECKED_IN})
 
 
 def _reference(idempotency_key: str) -> str:
@@ -270,6 +272,8 @@ class SessionController(QObject):
 
     def _on_card_placed(self, reader: str) -> None:
         s = self._session
+        if s.phase in FINISHED:
+            self._wipe()  # the next person (clinic: the next patient) is already here
         if s.phase in BEFORE_READ:
             s.card_placed(reader)
             self._phase()
@@ -292,6 +296,8 @@ class SessionController(QObject):
 
     def _may_take_keys(self) -> bool:
         s = self._session
+        if s.phase in FINISHED:
+            self._wipe()
         if s.phase in BEFORE_READ:
             return True
         return s.phase is Phase.FAILURE and s.failed_from in BEFORE_READ | {Phase.READING}
@@ -565,7 +571,8 @@ class SessionController(QObject):
     def _submit_done(self, job: int, outcome: SubmitOutcome) -> None:
         s = self._session
         if not outcome.sent:
-            self._pending[outcome.queued_id] = outcome
+            # Only the non-personal part waits for the receipt (extra holds the check-in form).
+            self._pending[outcome.queued_id] = dataclasses.replace(outcome, extra=None)
         if job != self._job or s.phase is not Phase.SUBMITTING:
             return
         s.submitted(outcome)
@@ -633,6 +640,7 @@ class SessionController(QObject):
                 updated = dataclasses.replace(outcome, sent=True, receipt=state.receipt)
                 s = self._session
                 if s.outcome is not None and s.outcome.queued_id == item_id:
+                    updated = dataclasses.replace(updated, extra=s.outcome.extra)
                     s.delivered(updated)
                 self.delivery_updated.emit(updated)
 
@@ -649,7 +657,10 @@ class SessionController(QObject):
         s = self._session
         if self._idle_timeout is None or self._closed:
             return
-        if s.phase is Phase.IDLE and not s.has_personal_data:
+        resting = s.phase is Phase.IDLE or (
+            s.failure is not None and s.failure.kind is Failure.NO_READER
+        )
+        if resting and not s.has_personal_data:  # nothing to protect; no_reader heals itself
             if self._warning:
                 self._warning = 0
                 self.idle_warning.emit(0)
