@@ -7,8 +7,22 @@ Only ``ui/`` imports this; ``cardreader/`` and ``kiosk/`` never import Qt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore, QtGui, QtPdf, QtPrintSupport, QtWidgets
 from PySide6.QtCore import Property, QObject, Qt, QThread, QTimer, Signal, Slot
+
+if TYPE_CHECKING:
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+
+def load_text_to_speech() -> type[QTextToSpeech]:
+    """QtTextToSpeech's engine class, imported on first use only (ui/speech.py): importing it
+    loads QtMultimedia, which costs ~15 ms and logs PipeWire warnings on every start."""
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    return QTextToSpeech
+
 
 __all__ = [
     "Property",
@@ -23,4 +37,5 @@ __all__ = [
     "QtWidgets",
     "Signal",
     "Slot",
+    "load_text_to_speech",
 ]
