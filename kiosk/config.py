@@ -31,7 +31,6 @@ Example (every key optional; relative paths are relative to ``data_dir``)::
     operator_pin_hash = "pbkdf2_sha256$600000$..."   # from ``kiosk pin-hash``
     fullscreen = true            # kiosk mode; false for a window (``--windowed``)
     speech = false               # spoken prompts (needs a Vietnamese TTS voice)
-    procedures = ["ct01", "generic_request"]   # offered, in this order (default: all)
     printer = ""                 # printer name; "" = the system default, "none" = no printing
 
     [bhyt]                       # any other table is kept raw in ``sections`` for its owner
@@ -71,8 +70,11 @@ _OWN_KEYS: dict[str, set[str]] = {
     "keys": {"file", "use_keyring", "device_key"},
     "audit": {"path"},
     "ui": {"mode", "language", "idle_timeout_s", "operator_pin_hash", "fullscreen", "speech",
-           "procedures", "printer"},
+           "printer"},
 }
+
+#: Keys people may look for in the wrong table.
+_MOVED = {("ui", "procedures"): " (the procedures offered are [site] procedures)"}
 
 UiMode = Literal["kiosk", "counter", "clinic"]
 UI_MODES: tuple[UiMode, ...] = get_args(UiMode)
@@ -80,7 +82,6 @@ UiLanguage = Literal["vi", "en"]
 UI_LANGUAGES: tuple[UiLanguage, ...] = get_args(UiLanguage)
 #: Bounds of the kiosk idle timeout: long enough to read a form, short enough to protect data.
 IDLE_TIMEOUT_RANGE_S = (10, 3600)
-MAX_PROCEDURES = 100
 
 # Operator PIN: PBKDF2-HMAC-SHA256 with a random 16-byte salt (NIST SP 800-132; OWASP's 2023
 # guidance is 600 000 iterations for SHA-256). Stored as ``pbkdf2_sha256$<iter>$<salt>$<hash>``
@@ -152,8 +153,6 @@ class UiConfig:
     operator_pin_hash: str | None = None
     fullscreen: bool = True
     speech: bool = False
-    #: Procedure ids offered, in display order; empty: every installed procedure.
-    procedures: tuple[str, ...] = ()
     #: Printer name; "" = the system default printer, "none" = no printing.
     printer: str = ""
 
@@ -220,7 +219,8 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
             raise ConfigError(f"{where}: [{table}] must be a table")
         unknown = sorted(set(value) - allowed)
         if unknown:
-            raise ConfigError(f"{where}: unknown key [{table}] {unknown[0]}")
+            hint = _MOVED.get((table, unknown[0]), "")
+            raise ConfigError(f"{where}: unknown key [{table}] {unknown[0]}{hint}")
     unknown_top = sorted(k for k, v in doc.items() if not isinstance(v, dict) and k != "data_dir")
     if unknown_top:
         raise ConfigError(f"{where}: unknown key {unknown_top[0]}")
@@ -262,7 +262,7 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
         use_keyring=get("keys", "use_keyring", bool, True),
         device_key_path=path_of("keys", "device_key", "device_key.pem"),
         audit_log_path=path_of("audit", "path", "audit.jsonl"),
-        ui=_ui_config(doc.get("ui", {}), where, get),
+        ui=_ui_config(where, get),
         sections={k: v for k, v in doc.items() if isinstance(v, dict)},
         source=source,
     )
@@ -275,7 +275,7 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
     return cfg
 
 
-def _ui_config(raw: Mapping[str, Any], where: str, get: Any) -> UiConfig:
+def _ui_config(where: str, get: Any) -> UiConfig:
     mode = get("ui", "mode", str, "kiosk")
     if mode not in UI_MODES:
         raise ConfigError(f"{where}: [ui] mode must be one of {', '.join(UI_MODES)}")
@@ -290,14 +290,6 @@ def _ui_config(raw: Mapping[str, Any], where: str, get: Any) -> UiConfig:
     if pin_hash is not None and _PIN_HASH_RE.match(pin_hash) is None:
         raise ConfigError(f"{where}: [ui] operator_pin_hash is not a pbkdf2_sha256 hash "
                           f"(make one with: kiosk pin-hash)")
-    procedures = raw.get("procedures", [])
-    if not isinstance(procedures, list) or not all(isinstance(p, str) and p
-                                                   for p in procedures):
-        raise ConfigError(f"{where}: [ui] procedures must be a list of procedure ids")
-    if len(procedures) > MAX_PROCEDURES:
-        raise ConfigError(f"{where}: [ui] procedures: more than {MAX_PROCEDURES}")
-    if len(set(procedures)) != len(procedures):
-        raise ConfigError(f"{where}: [ui] procedures: an id is listed twice")
     return UiConfig(
         mode=mode,
         language=language,
@@ -305,6 +297,5 @@ def _ui_config(raw: Mapping[str, Any], where: str, get: Any) -> UiConfig:
         operator_pin_hash=pin_hash,
         fullscreen=get("ui", "fullscreen", bool, True),
         speech=get("ui", "speech", bool, False),
-        procedures=tuple(procedures),
         printer=get("ui", "printer", str, ""),
     )

@@ -107,6 +107,13 @@ def stylesheet(mode: Mode) -> str:
         f'*[severity="{name}"] QLabel {{ color: {fg}; background: transparent; }}'
         for name, (fg, bg) in SEVERITY_STYLES.items()
     )
+    # A flagged panel keeps its frame; colour, a thicker border and its text say what is wrong.
+    panel_rules = "\n".join(
+        f'QFrame#panel[severity="{name}"] {{ background-color: {bg}; '
+        f"border: 3px solid {DANGER if name == 'error' else fg}; }}\n"
+        f'QFrame#panel[severity="{name}"] QLabel {{ color: {fg}; background: transparent; }}'
+        for name, (fg, bg) in SEVERITY_STYLES.items()
+    )
     return f"""
 * {{ font-family: "{FONT_FAMILY}"; font-size: {m.body_pt}pt; }}
 QMainWindow, QDialog, QWidget[mode] {{ background-color: {PAPER}; color: {INK}; }}
@@ -154,6 +161,8 @@ QFrame#patient_panel QLabel {{ font-size: {m.subtitle_pt}pt; }}
 QFrame#patient_panel QLabel#title {{ font-size: {m.title_pt + 4}pt; }}
 {verdict_rules}
 {severity_rules}
+{panel_rules}
+QScrollArea, QWidget#operator_sections {{ background: transparent; }}
 QFrame#offline_banner {{ padding: {m.spacing_px // 2}px {m.spacing_px}px; }}
 QWidget#language_switch QPushButton {{
     min-width: {m.button_min_px + 8}px; font-weight: bold;
