@@ -185,7 +185,7 @@ def read_and_verify(
 
     def progress(f: LdsFile, done: int, total: int) -> None:
         if on_progress is not None:
-            on_progress(ReadProgress(done, total, f.name))
+            on_progress(ReadProgress(done, total, f.name.upper()))
 
     def text_ready(files: dict[LdsFile, bytes]) -> None:
         if on_text_ready is not None:
