@@ -1,5 +1,12 @@
-"""``kiosk``: the application's command line (operator commands; the UI will hang off it too).
+"""``kiosk``: the application's command line: the Qt application, and the operator's commands.
 
+    kiosk [--mode kiosk|counter|clinic] [--demo] [--lang vi|en] [--windowed] [--config FILE]
+                                               run the application (no command)
+    kiosk --demo --headless [--screenshots DIR] [--mode M]
+                                               walk every screen of each mode by itself and
+                                               save a PNG of each (no display needed)
+    kiosk --version
+    kiosk pin-hash [--json]                    hash an operator PIN for [ui] operator_pin_hash
     kiosk [--config FILE] outbox status [--json]
     kiosk outbox retry-dead [--json]
     kiosk outbox purge --sent-before DATE [--json]
@@ -11,19 +18,21 @@ Errors are printed as ``{"error": {"code": ..., "message": ...}}`` on stdout wit
 never as a traceback. Human-readable output is Vietnamese first, English second.
 
 To add a command: write ``def _cmd_x(args, cfg) -> int``, register its parser in
-:func:`build_parser` with ``set_defaults(handler=_cmd_x)``. Options of the whole program (the UI
-issue adds ``--mode``/``--demo``) go on the top-level parser; a run without a command will
-start the UI once it exists.
+:func:`build_parser` with ``set_defaults(handler=_cmd_x)``. Options of the application go on the
+top-level parser; they are refused with a command. This module imports no Qt: the UI is imported
+only when it runs (after ``QT_QPA_PLATFORM`` is settled for ``--headless``).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
+import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,7 +40,15 @@ from typing import Any, NoReturn
 import httpx
 
 from kiosk.audit import OUTBOX_OPERATOR, AuditLog
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.config import (
+    UI_LANGUAGES,
+    UI_MODES,
+    ConfigError,
+    KioskConfig,
+    hash_operator_pin,
+    load_config,
+    valid_pin,
+)
 from kiosk.device_key import DeviceKey, DeviceKeyError
 from kiosk.outbox.crypto import default_key_provider, retire_unused, rotate
 from kiosk.outbox.errors import OutboxError
@@ -39,6 +56,9 @@ from kiosk.outbox.store import STATUSES, Outbox, OutboxStatus
 from kiosk.outbox.sync import tls_verify
 
 ENV_ENROLMENT_TOKEN = "KIOSK_ENROLMENT_TOKEN"
+DEFAULT_SCREENSHOTS = Path("out/screenshots/walkthrough")
+#: Top-level options that only make sense for the application (not with a command).
+UI_OPTIONS = ("mode", "demo", "headless", "screenshots", "lang", "windowed")
 
 Handler = Callable[[argparse.Namespace, KioskConfig], int]
 
@@ -238,12 +258,86 @@ def _cmd_enroll(args: argparse.Namespace, cfg: KioskConfig) -> int:
     return 0
 
 
+def _read_pin() -> str:
+    if sys.stdin.isatty():
+        pin = getpass.getpass("Mã PIN mới / new PIN (4-12 digits): ")
+        if getpass.getpass("Nhập lại / again: ") != pin:
+            raise CliError("invalid_input", "the two PINs differ")
+        return pin
+    return sys.stdin.readline().strip()
+
+
+def _cmd_pin_hash(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    pin = _read_pin()
+    if not valid_pin(pin):
+        raise CliError("invalid_input", "operator PIN must be 4 to 12 digits")
+    value = hash_operator_pin(pin)
+    _emit({"operator_pin_hash": value}, args.json,
+          f"# [ui] trong tệp cấu hình / in the configuration file:\n"
+          f'operator_pin_hash = "{value}"')
+    return 0
+
+
+def has_display(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a window can be shown (Linux: an X11 or Wayland display is set)."""
+    env = os.environ if environ is None else environ
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")) or sys.platform != "linux"
+
+
+def _run_ui(args: argparse.Namespace) -> int:
+    """No command: the application (or its headless walkthrough)."""
+    if args.screenshots is not None and not args.headless:
+        raise CliError("usage", "--screenshots needs --headless")
+    if args.headless:
+        if not args.demo:
+            raise CliError("usage", "--headless needs --demo (it walks the demo card through "
+                                    "every screen by itself)")
+        if not has_display():
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        # ui.walkthrough.run_walkthrough(out_dir, modes) -> int (the integration's module).
+        walkthrough = importlib.import_module("ui.walkthrough")
+        modes = [args.mode] if args.mode else list(UI_MODES)
+        out = Path(args.screenshots) if args.screenshots else DEFAULT_SCREENSHOTS
+        return int(walkthrough.run_walkthrough(out, modes))
+    if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        raise CliError("no_display", "no display (DISPLAY/WAYLAND_DISPLAY unset): run "
+                                     "kiosk --demo --headless --screenshots DIR instead")
+    cfg = load_config(args.config)
+    from ui.app import AppOptions, run
+
+    return run(AppOptions(mode=args.mode, demo=args.demo, config=args.config,
+                          language=args.lang, windowed=args.windowed), cfg)
+
+
+def program_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cccd-kiosk")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="cccd-kiosk: ứng dụng ki-ốt / kiosk application")
     parser.add_argument("--config", help="TOML configuration file (else $CCCD_KIOSK_CONFIG)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    ui = parser.add_argument_group("ứng dụng / the application (no command)")
+    ui.add_argument("--mode", choices=UI_MODES,
+                    help="kiosk (touch, full screen), counter (one-stop desk), clinic (BHYT "
+                         "check-in); default: [ui] mode")
+    ui.add_argument("--demo", action="store_true",
+                    help="the built-in virtual card and a local intake server (no reader)")
+    ui.add_argument("--headless", action="store_true",
+                    help="with --demo: walk every screen by itself and save screenshots")
+    ui.add_argument("--screenshots", metavar="DIR",
+                    help=f"with --headless: where the PNGs go (default {DEFAULT_SCREENSHOTS})")
+    ui.add_argument("--lang", choices=UI_LANGUAGES, help="start language (default: [ui] language)")
+    ui.add_argument("--windowed", action="store_true",
+                    help="a normal window instead of full screen")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     outbox = commands.add_parser("outbox", help="hàng đợi gửi hồ sơ / the submission outbox")
@@ -273,6 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
                         f"(else ${ENV_ENROLMENT_TOKEN})")
     enroll.add_argument("--json", action="store_true", help="machine-readable output")
     enroll.set_defaults(handler=_cmd_enroll)
+
+    pin = commands.add_parser("pin-hash", help="mã PIN người vận hành / hash an operator PIN "
+                              "(read from the terminal or one line of stdin)")
+    pin.add_argument("--json", action="store_true", help="machine-readable output")
+    pin.set_defaults(handler=_cmd_pin_hash)
     return parser
 
 
@@ -282,11 +381,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (1, already printed as JSON)
         return exc.code if isinstance(exc.code, int) else 1
+    if args.version:
+        print(f"kiosk {program_version()}")
+        return 0
     handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
+    if handler is None and args.command is not None:  # "kiosk outbox" without its command
         parser.print_help()
         return 1
     try:
+        if handler is None:
+            return _run_ui(args)
+        used = [f"--{o}" for o in UI_OPTIONS if getattr(args, o) not in (None, False)]
+        if used:
+            raise CliError("usage", f"{', '.join(used)}: only without a command")
         cfg = load_config(args.config)
         return handler(args, cfg)
     except CliError as exc:

@@ -1,0 +1,281 @@
+"""Start the Qt application: ``kiosk [--mode kiosk|counter|clinic] [--demo] [--lang vi|en] …``.
+
+:func:`run` is what ``kiosk`` (no command) calls: it loads the configuration, creates the
+QApplication (name, Vietnamese-capable fonts, the mode's theme, the language), builds the
+environment (real readers, or the demo's virtual card and local servers), the session
+controller and the mode's window, then runs the event loop until the operator leaves.
+
+- kiosk: :class:`ui.windows.kiosk_window.KioskWindow`, full-screen and frameless unless
+  ``--windowed`` / ``[ui] fullscreen = false`` / ``--demo``; closing needs the operator PIN.
+- counter: :class:`ui.windows.counter_window.CounterWindow`; clinic:
+  :class:`ui.windows.clinic_window.ClinicWindow` (desk windows, maximised unless windowed).
+
+The operator screen (:class:`ui.operator_screen.OperatorScreen`) opens on the window's
+``operator_requested`` (kiosk: the hidden corner; desks: Ctrl+Shift+O) as its own window, over
+the kiosk full screen; "leave" there quits the application. In the demo a small panel places and
+removes the virtual card, unplugs the reader and cuts the network.
+
+``--headless`` (with ``--demo``) does not come here: the CLI runs
+``ui.walkthrough.run_walkthrough`` instead (every screen of every mode saved as PNG).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig, UiLanguage, UiMode
+from ui.i18n import TranslationMissingError, set_language
+from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Slot
+from ui.theme import FONT_FAMILY, apply_theme
+
+_log = logging.getLogger("ui.app")
+
+APP_NAME = "cccd-kiosk"
+APP_DISPLAY_NAME = "CCCD Kiosk"
+ORGANIZATION = "cccd-kiosk"
+ASSETS_FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+#: Where DejaVu Sans lives when fontconfig does not list it (Debian's fonts-dejavu-core).
+SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+#: A Vietnamese sample every font we use must render ("ư ơ ă â đ ê ô" and the five tones).
+VIETNAMESE_SAMPLE = "Đặt thẻ CCCD lên đầu đọc: ư ơ ă â ê ô ỳ ỷ ỹ ỵ ạ"
+DESK_SIZE = (1280, 800)
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """The command line's choices; ``None`` means "as the configuration says"."""
+
+    mode: UiMode | None = None
+    demo: bool = False
+    config: str | None = None
+    language: UiLanguage | None = None
+    windowed: bool = False
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version(APP_NAME)
+    except PackageNotFoundError:  # a source checkout that was not installed
+        return "0+unknown"
+
+
+def load_fonts() -> str:
+    """Register the bundled fonts and make sure DejaVu Sans (every Vietnamese letter) is there.
+
+    Returns the family the theme will use. Without DejaVu Sans, Qt falls back to the system's
+    default sans font and a warning is logged (diacritics may then be drawn by fallback fonts).
+    """
+    for path in sorted(ASSETS_FONTS.glob("*.ttf")):
+        QtGui.QFontDatabase.addApplicationFont(str(path))
+    if FONT_FAMILY not in QtGui.QFontDatabase.families():
+        for folder in SYSTEM_FONT_DIRS:
+            for path in sorted(folder.glob("DejaVuSans*.ttf")):
+                QtGui.QFontDatabase.addApplicationFont(str(path))
+    if FONT_FAMILY in QtGui.QFontDatabase.families():
+        return FONT_FAMILY
+    _log.warning("font %s not found (install fonts-dejavu-core); using the default",
+                 FONT_FAMILY)
+    return QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.GeneralFont).family()
+
+
+def font_covers_vietnamese(family: str) -> bool:
+    """Whether ``family`` has a glyph for every letter of :data:`VIETNAMESE_SAMPLE`."""
+    metrics = QtGui.QFontMetrics(QtGui.QFont(family))
+    return all(metrics.inFontUcs4(ord(ch)) for ch in VIETNAMESE_SAMPLE if not ch.isspace())
+
+
+def create_application(mode: UiMode, argv: Sequence[str] | None = None
+                       ) -> QtWidgets.QApplication:
+    """The QApplication (or the existing one) named, with fonts and the theme of ``mode``."""
+    existing = QtWidgets.QApplication.instance()
+    app = existing if isinstance(existing, QtWidgets.QApplication) else \
+        QtWidgets.QApplication(list(argv) if argv is not None else [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(version())
+    app.setDesktopFileName(APP_NAME)
+    load_fonts()
+    apply_theme(app, mode)
+    return app
+
+
+def choose_language(language: UiLanguage) -> UiLanguage:
+    """Install ``language``; English without its translations falls back to Vietnamese."""
+    try:
+        set_language(language)
+    except TranslationMissingError:
+        _log.warning("English translations missing (scripts/i18n.sh); staying in Vietnamese")
+        set_language("vi")
+        return "vi"
+    return language
+
+
+#: mode -> (module, class) of its window; every class takes ``(controller, env)``.
+WINDOWS: dict[str, tuple[str, str]] = {
+    "kiosk": ("ui.windows.kiosk_window", "KioskWindow"),
+    "counter": ("ui.windows.counter_window", "CounterWindow"),
+    "clinic": ("ui.windows.clinic_window", "ClinicWindow"),
+}
+
+
+def build_window(mode: UiMode, controller: Any, env: Any) -> QtWidgets.QWidget:
+    """The window of ``mode`` (imported on demand: each mode loads only its own screens)."""
+    module_name, class_name = WINDOWS[mode]
+    window_class = getattr(importlib.import_module(module_name), class_name)
+    window = window_class(controller, env)
+    if not isinstance(window, QtWidgets.QWidget):
+        raise TypeError(f"{class_name} is not a QWidget")
+    return window
+
+
+class Shell(QObject):
+    """The running application: environment, controller, mode window, operator screen."""
+
+    def __init__(self, cfg: KioskConfig, env: Any, *, mode: UiMode, fullscreen: bool,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from ui.controller import SessionController
+        from ui.operator_screen import EnvironmentOperatorBackend, OperatorScreen
+
+        self.cfg = cfg
+        self.env = env
+        self.mode = mode
+        self.fullscreen = fullscreen
+        self.closing = False
+        #: Ends the event loop after "leave" (tests replace it to keep theirs running).
+        self.quit_app: Callable[[], None] = QtCore.QCoreApplication.quit
+        idle = cfg.ui.idle_timeout_s if mode == "kiosk" else None
+        self.controller = SessionController(env, mode=mode, idle_timeout_s=idle, parent=self)
+        self.window = build_window(mode, self.controller, env)
+        self.operator = OperatorScreen(
+            EnvironmentOperatorBackend(env), pin_hash=cfg.ui.operator_pin_hash,
+            controller=self.controller, demo=bool(env.demo),
+        )
+        self.operator.setProperty("mode", mode)
+        self.operator.setWindowTitle(f"{APP_DISPLAY_NAME} — operator")
+        self.operator.back_requested.connect(self.close_operator)
+        self.operator.exit_requested.connect(self.quit)
+        signal_ = getattr(self.window, "operator_requested", None)
+        if signal_ is not None:
+            signal_.connect(self.open_operator)
+        printing = getattr(self.window, "print_requested", None)
+        if printing is not None and mode == "kiosk":
+            printing.connect(self._print_receipt)
+        self._printer: Any = None
+        self.demo_panel: QtWidgets.QWidget | None = None
+        if env.demo and env.virtual is not None:
+            from ui.demo_panel import DemoPanel
+
+            self.demo_panel = DemoPanel(self.controller, env)
+
+    def show(self) -> None:
+        """Start the session and show the window of the mode."""
+        self.controller.start()
+        present = getattr(self.window, "present", None)
+        if self.mode == "kiosk" and callable(present):
+            present(fullscreen=self.fullscreen)
+        elif self.fullscreen:
+            self.window.showMaximized()
+        else:
+            self.window.resize(*DESK_SIZE)
+            self.window.show()
+        if self.demo_panel is not None:
+            self.demo_panel.show()
+
+    @Slot()
+    def open_operator(self) -> None:
+        self.operator.lock()
+        if self.mode == "kiosk" and self.fullscreen:
+            self.operator.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.operator.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+            self.operator.showFullScreen()
+        else:
+            self.operator.resize(*DESK_SIZE)
+            self.operator.show()
+        self.operator.raise_()
+        self.operator.activateWindow()
+
+    @Slot()
+    def close_operator(self) -> None:
+        self.operator.hide()
+        self.window.activateWindow()
+
+    @Slot()
+    def quit(self) -> None:
+        """The operator left: close everything and end the event loop."""
+        if self.closing:
+            return
+        self.closing = True
+        allow = getattr(self.window, "allow_close", None)
+        if callable(allow):
+            allow()
+        self.operator.hide()
+        if self.demo_panel is not None:
+            self.demo_panel.close()
+        self.window.close()
+        self.quit_app()
+
+    def shutdown(self) -> None:
+        """Stop the controller (wipes the session) and release the environment."""
+        with contextlib.suppress(Exception):
+            self.controller.close()
+        with contextlib.suppress(Exception):
+            self.env.close()
+
+    @Slot(object)
+    def _print_receipt(self, outcome: Any) -> None:
+        from ui.printing import DeskPrinter, PrintError
+
+        try:
+            if self._printer is None:
+                self._printer = DeskPrinter(self.cfg.ui.printer, self.cfg.data_dir / "spool")
+            title = self.env.procedure(outcome.procedure_id).title
+            self._printer.print_receipt(outcome, title, site=self.env.place)
+        except (PrintError, KeyError, OSError) as exc:
+            _log.warning("receipt not printed: %s", getattr(exc, "code", type(exc).__name__))
+
+
+def _interruptible(app: QtWidgets.QApplication) -> None:
+    """Let Ctrl+C in the terminal end a desk/demo session (Python runs between Qt events)."""
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    timer = QtCore.QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
+    """Run the application until the operator leaves; returns the exit status.
+
+    Raises ``kiosk.config.ConfigError`` (the CLI prints it) when the configuration or the
+    environment cannot be set up.
+    """
+    from kiosk.config import load_config
+    from kiosk.environment import build_environment
+
+    cfg = cfg or load_config(options.config)
+    mode: UiMode = options.mode or cfg.ui.mode
+    app = create_application(mode)
+    choose_language(options.language or cfg.ui.language)
+    env = build_environment(cfg, demo=options.demo)
+    fullscreen = cfg.ui.fullscreen and not options.windowed and not options.demo
+    shell = Shell(cfg, env, mode=mode, fullscreen=fullscreen)
+    try:
+        shell.show()
+        if mode != "kiosk" or not fullscreen:
+            _interruptible(app)
+        return int(app.exec())
+    finally:
+        shell.shutdown()
