@@ -3,7 +3,9 @@ controller stub with the CONTRACT's signals (ui/controller.py) that records the 
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +20,7 @@ from kiosk.procedures.model import Procedure
 from kiosk.record import CitizenRecord
 from kiosk.session import SubmitOutcome
 from tests.kiosk.fake_citizens import THU_NAME, chip_citizen, qr_mapping
-from ui.qt import QObject, QtGui, Signal
+from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Signal
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def face_image(seed: int = 0) -> QtGui.QImage:
 
 
 def ticket(number: int = 7, line: str = "A") -> Ticket:
-    return Ticket("01001", date(2026, 11, 23), line, number, 1_795_000_000.0)
+    return Ticket("01013", date(2026, 11, 23), line, number, 1_795_000_000.0)
 
 
 def lookup(status: CardStatus = CardStatus.VALID, *, days_left: int = 200) -> CardLookup:
@@ -86,7 +88,7 @@ def lookup(status: CardStatus = CardStatus.VALID, *, days_left: int = 200) -> Ca
         date_of_birth="05/09/1999",
         sex="Nam",
         address="",
-        registered_facility="01001",
+        registered_facility="01013",
         valid_from=date(2026, 1, 1),
         valid_to=date.today() + timedelta(days=days_left),
         area_code="",
@@ -215,3 +217,36 @@ class StubController(QObject):
 def _offered() -> list[Procedure]:
     procedures = load_procedures()
     return [p for key, p in procedures.items() if key != "bhyt_checkin"]
+
+
+@contextlib.contextmanager
+def themed(mode: str) -> Iterator[None]:
+    """The application styled for ``mode`` (ui.theme) while the block runs."""
+    from ui.theme import apply_theme
+
+    app = QtWidgets.QApplication.instance()
+    assert isinstance(app, QtWidgets.QApplication)
+    font, sheet = app.font(), app.styleSheet()
+    apply_theme(app, mode)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        app.setStyleSheet(sheet)
+        app.setFont(font)
+
+
+def settle() -> None:
+    """Let pending layout requests and zero-time timers run, as the event loop would."""
+    for _ in range(3):
+        QtWidgets.QApplication.processEvents()
+
+
+def wedge_type(window: QtWidgets.QWidget, text: str) -> None:
+    """Type ``text`` the way a keyboard-wedge scanner does: key events with any Unicode text,
+    each to whichever widget has the focus at that moment (QTest.keyClicks is ASCII-only)."""
+    for char in text:
+        target = QtWidgets.QApplication.focusWidget() or window
+        for kind in (QtCore.QEvent.Type.KeyPress, QtCore.QEvent.Type.KeyRelease):
+            key = ord(char.upper()) if char.isascii() and char.isalnum() else 0
+            event = QtGui.QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+            QtWidgets.QApplication.sendEvent(target, event)

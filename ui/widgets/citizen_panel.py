@@ -40,6 +40,29 @@ def format_record_value(value: str | date) -> str:
     return value
 
 
+class RoomyLabel(QtWidgets.QLabel):
+    """A QLabel with room above its first line for stacked Vietnamese diacritics.
+
+    Capitals with two marks (Ễ, Ố, Ậ) rise above the font's ascent, and a QLabel clips what is
+    drawn above its top edge: "NGUYỄN" would show as "NGUYÊN". The top margin follows the
+    font the style sheet gives the label.
+    """
+
+    ROOM = 0.3  # of the ascent; DejaVu Sans' stacked marks reach about 1.25 ascents
+
+    def event(self, event: QtCore.QEvent) -> bool:
+        if event.type() in (
+            QtCore.QEvent.Type.FontChange,
+            QtCore.QEvent.Type.StyleChange,
+            QtCore.QEvent.Type.Polish,
+        ):
+            room = int(QtGui.QFontMetrics(self.font()).ascent() * self.ROOM + 0.5)
+            margins = self.contentsMargins()
+            if margins.top() != room:
+                self.setContentsMargins(margins.left(), room, margins.right(), margins.bottom())
+        return super().event(event)
+
+
 class CitizenPanel(QtWidgets.QFrame):
     """Photo + labelled values + verdict badge. ``density="large"`` for the clinic."""
 
@@ -68,10 +91,9 @@ class CitizenPanel(QtWidgets.QFrame):
         self._photo.setFixedSize(PHOTO_SIZE[density])
         self._photo.setFrameShape(QtWidgets.QFrame.Shape.Box)
 
-        self._name = QtWidgets.QLabel(self)
+        self._name = RoomyLabel(self)
         self._name.setObjectName("title" if density == "large" else "subtitle")
         self._name.setWordWrap(True)
-        self._name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self._grid = QtWidgets.QGridLayout()
         self._grid.setHorizontalSpacing(10)
@@ -90,7 +112,6 @@ class CitizenPanel(QtWidgets.QFrame):
             value = QtWidgets.QLabel(self)
             value.setObjectName(f"value_{name}")
             value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             mark = QtWidgets.QLabel(self)
             mark.setObjectName("source_mark")
             mark.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -250,6 +271,8 @@ class CitizenPanel(QtWidgets.QFrame):
         record = self._record
         self._placeholder.setVisible(record is None)
         self._photo.setVisible(record is not None)
+        for widget in (*self._labels.values(), *self._values.values(), *self._marks.values()):
+            widget.setVisible(record is not None)
         if record is None:
             return
         for name in self._fields:

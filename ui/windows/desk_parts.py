@@ -1,0 +1,207 @@
+"""Pieces shared by the two desk windows (counter and clinic): the key entry for a chip that
+needs keys, the failure texts, and the top bar with the offline banner and language switch.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kiosk.record import RecordError, parse_date
+from kiosk.session import Failure, FailureInfo
+from ui.qt import QtCore, QtWidgets, Signal
+from ui.widgets.citizen_panel import RoomyLabel
+from ui.widgets.language_switch import LanguageSwitch
+from ui.widgets.offline_banner import OfflineBanner
+
+_ID_RE = re.compile(r"^\d{12}$")
+
+
+def _t(text: str) -> str:
+    return QtCore.QCoreApplication.translate("DeskTexts", text)
+
+
+def failure_texts(info: FailureInfo, verdict: str | None = None) -> tuple[str, str]:
+    """(what happened, what to do) for a desk officer, in the current language."""
+    kind = info.kind
+    if kind is Failure.CARD_REMOVED:
+        return (
+            _t("Thẻ đã bị rút ra khi đang đọc"),
+            _t("Đặt lại thẻ lên đầu đọc và giữ yên đến khi đọc xong."),
+        )
+    if kind is Failure.NO_READER:
+        return (
+            _t("Không thấy đầu đọc thẻ"),
+            _t("Kiểm tra cáp USB của đầu đọc; máy tự tiếp tục khi đầu đọc được cắm lại."),
+        )
+    if kind is Failure.WRONG_KEYS:
+        return (
+            _t("Chip không mở được với số định danh và ngày sinh này"),
+            _t("Kiểm tra lại hai thông tin, hoặc quét mã QR trên chính thẻ này."),
+        )
+    if kind is Failure.NOT_CCCD:
+        return (
+            _t("Đây không phải thẻ căn cước gắn chip"),
+            _t("Đặt thẻ CCCD gắn chip lên đầu đọc."),
+        )
+    if kind is Failure.QR_INVALID:
+        return (
+            _t("Mã vừa quét không phải mã QR của thẻ CCCD"),
+            _t("Quét mã QR ở mặt trước thẻ căn cước."),
+        )
+    if kind is Failure.CLONE_SUSPECTED:
+        if verdict == "data_altered" or info.code == "data_altered":
+            what = _t("Dữ liệu trên chip đã bị thay đổi: dừng lại")
+        else:
+            what = _t("Nghi ngờ thẻ sao chép: dừng lại")
+        return (
+            what,
+            _t(
+                "Không dùng dữ liệu của thẻ này. Đối chiếu giấy tờ bằng mắt và báo cán bộ "
+                "phụ trách; bấm «Đã hiểu» để tiếp tục với người sau."
+            ),
+        )
+    if kind is Failure.SUBMIT_ERROR:
+        return (
+            _t("Không lưu được hồ sơ trên máy"),
+            _t("Hồ sơ chưa được lưu. Báo người vận hành (ổ đĩa đầy hoặc lỗi máy)."),
+        )
+    return (
+        _t("Không đọc được chip"),
+        _t("Đặt lại thẻ cho ngay ngắn rồi thử lại (F5)."),
+    )
+
+
+def needs_acknowledgement(info: FailureInfo) -> bool:
+    """A suspicious card stops the desk until the officer says they saw the warning."""
+    return info.kind is Failure.CLONE_SUSPECTED
+
+
+class KeyEntry(QtWidgets.QFrame):
+    """Open the chip without its QR read by the reader: scan the QR (a wedge scanner types it
+    into the first box, ending with Enter) or type the 12-digit ID number and the birth date.
+
+    Emits :attr:`qr_entered` with the scanned text, or :attr:`id_birth_entered` with the ID
+    number and the birth date. :meth:`clear` empties both boxes (on wipe)."""
+
+    qr_entered = Signal(str)
+    id_birth_entered = Signal(str, object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("key_entry")
+        self.id_box = QtWidgets.QLineEdit(self)
+        self.id_box.setObjectName("key_id")
+        self.id_box.setMaxLength(2000)  # a QR payload comes through here too
+        self.birth_box = QtWidgets.QLineEdit(self)
+        self.birth_box.setObjectName("key_birth")
+        self.birth_box.setMaxLength(10)
+        self.submit_button = QtWidgets.QPushButton(self)
+        self.submit_button.setProperty("role", "primary")
+        self.error = QtWidgets.QLabel(self)
+        self.error.setObjectName("key_error")
+        self.error.setProperty("severity", "error")
+        self.error.setMargin(4)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self._id_label = QtWidgets.QLabel(self)
+        self._birth_label = QtWidgets.QLabel(self)
+        self._id_label.setBuddy(self.id_box)
+        self._birth_label.setBuddy(self.birth_box)
+
+        grid = QtWidgets.QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self._id_label, 0, 0)
+        grid.addWidget(self.id_box, 0, 1)
+        grid.addWidget(self._birth_label, 1, 0)
+        grid.addWidget(self.birth_box, 1, 1)
+        grid.addWidget(self.submit_button, 2, 1)
+        grid.addWidget(self.error, 3, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        self.id_box.returnPressed.connect(self._on_id_return)
+        self.birth_box.returnPressed.connect(self._submit)
+        self.submit_button.clicked.connect(self._submit)
+        self.retranslate()
+
+    def clear(self) -> None:
+        self.id_box.clear()
+        self.birth_box.clear()
+        self.error.clear()
+        self.error.hide()
+
+    def focus(self) -> None:
+        self.id_box.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+
+    def _on_id_return(self) -> None:
+        text = self.id_box.text()
+        if "|" in text:  # a QR code's fields are separated by '|'
+            self.id_box.clear()
+            self.error.hide()
+            self.qr_entered.emit(text)
+            return
+        if _ID_RE.match(text.strip()) and not self.birth_box.text().strip():
+            self.birth_box.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        id_number = re.sub(r"\s", "", self.id_box.text())
+        if "|" in id_number:
+            self._on_id_return()
+            return
+        if not _ID_RE.match(id_number):
+            self._show_error(self.tr("Số định danh gồm đúng 12 chữ số."))
+            self.id_box.setFocus()
+            return
+        try:
+            birth = parse_date(self.birth_box.text(), what="date_of_birth")
+        except RecordError:
+            self._show_error(self.tr("Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/1999."))
+            self.birth_box.setFocus()
+            return
+        if birth > date.today():
+            self._show_error(self.tr("Ngày sinh không thể ở tương lai."))
+            return
+        self.error.hide()
+        self.id_birth_entered.emit(id_number, birth)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def retranslate(self) -> None:
+        self._id_label.setText(self.tr("Số định danh / mã QR"))
+        self._birth_label.setText(self.tr("Ngày sinh"))
+        self.id_box.setPlaceholderText(self.tr("Quét mã QR trên thẻ, hoặc gõ 12 chữ số"))
+        self.birth_box.setPlaceholderText(self.tr("dd/mm/yyyy"))
+        self.submit_button.setText(self.tr("Mở chip (Enter)"))
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class DeskTopBar(QtWidgets.QFrame):
+    """Title, the offline banner (with the outbox depth) and the VI | EN switch."""
+
+    def __init__(self, controller: QtCore.QObject, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("desk_top_bar")
+        self.title = RoomyLabel(self)
+        self.title.setObjectName("subtitle")
+        self.subtitle = QtWidgets.QLabel(self)
+        self.subtitle.setObjectName("hint")
+        self.banner = OfflineBanner(controller, self, show_dead=True)  # type: ignore[arg-type]
+        self.language = LanguageSwitch(self)
+        titles = QtWidgets.QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addLayout(titles)
+        row.addStretch(1)
+        row.addWidget(self.banner, 4)
+        row.addWidget(self.language)
