@@ -23,6 +23,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -39,6 +40,7 @@ from cardreader.errors import (
     NoReaderError,
     ReaderGoneError,
 )
+from cardreader.lds.files import LdsFile
 from cardreader.reading import CardRead, ProgressCallback, TextReadyCallback, read_card
 from cardreader.transport.monitor import CardEvent
 
@@ -136,8 +138,13 @@ class PcscBackend:
 
     name = "pcsc"
 
-    def __init__(self, *, poll_ms: int = 300) -> None:
+    def __init__(
+        self, *, poll_ms: int = 300, settle_s: float = 0.15, connect_grace_s: float = 1.5
+    ) -> None:
         self.poll_ms = poll_ms
+        self.settle_s = settle_s
+        self.connect_grace_s = connect_grace_s
+        self._arrived: dict[str, float] = {}
         self._monitor: object | None = None
         self._known: set[str] = set()
         self._present: dict[str, bool] = {}
@@ -160,10 +167,13 @@ class PcscBackend:
             elif event.kind == "reader_removed":
                 self._known.discard(event.reader)
                 self._present.pop(event.reader, None)
+                self._arrived.pop(event.reader, None)
             elif event.kind == "card_inserted":
                 self._present[event.reader] = True
+                self._arrived[event.reader] = time.monotonic()
             else:
                 self._present[event.reader] = False
+                self._arrived.pop(event.reader, None)
         self._dispatch.post(event)
 
     def _run(self) -> None:
@@ -182,6 +192,8 @@ class PcscBackend:
             try:
                 events = monitor.poll(self.poll_ms)
             except CardReaderError as exc:
+                if self._stop.is_set():
+                    break  # stop() cancelled the wait
                 # The service went away: every reader is gone; start over with a new context.
                 _log.info("PC/SC monitor failed (%s)", exc.code)
                 for reader in sorted(self._known):
@@ -240,11 +252,46 @@ class PcscBackend:
     ) -> CardRead:
         from cardreader.reading import read_from_reader
 
-        result, _name, _atr = read_from_reader(
-            reader, keys, skip_face=skip_face, on_progress=on_progress,
-            on_text_ready=on_text_ready,
-        )  # fmt: skip
-        return result
+        # Right after "card inserted" the reader may still be powering the card up (pcscd can
+        # reset it once more a few ms later), or a card lifted a moment ago may still be
+        # reported present. So: let a fresh card settle, and within a short window after its
+        # arrival retry a read that found no card before any file was read, while the card is
+        # still reported present.
+        arrived = self._arrived_at(reader)
+        if arrived is not None:
+            wait = arrived + self.settle_s - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        while True:
+            started = False
+
+            def progress(f: LdsFile, done: int, total: int) -> None:
+                nonlocal started
+                started = True
+                if on_progress is not None:
+                    on_progress(f, done, total)
+
+            try:
+                result, _name, _atr = read_from_reader(
+                    reader, keys, skip_face=skip_face, on_progress=progress,
+                    on_text_ready=on_text_ready,
+                )  # fmt: skip
+            except (NoCardError, CardRemovedError):
+                arrived = self._arrived_at(reader)
+                present = reader is None or self.card_present(reader)
+                fresh = arrived is not None and time.monotonic() < arrived + self.connect_grace_s
+                if started or not (present and fresh):
+                    raise
+                _log.info("card not ready right after insertion; reading again")
+                time.sleep(0.1)
+                continue
+            return result
+
+    def _arrived_at(self, reader: str | None) -> float | None:
+        with self._lock:
+            if reader is None:
+                return max(self._arrived.values(), default=None)
+            return self._arrived.get(reader)
 
 
 # --- the virtual card ----------------------------------------------------------------------
