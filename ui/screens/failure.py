@@ -84,9 +84,10 @@ class FailureScreen(QtWidgets.QWidget):
         self.action.setText(action)
         # A stable code for the staff (never personal data).
         self.code.setText(self.tr("Mã lỗi: %1").replace("%1", info.code))
-        self.retry_button.setVisible(
-            info.retryable and info.kind not in SELF_RECOVERING and info.kind not in STOPPING
-        )
+        # The controller's retry() knows what "again" means for each kind (read again, ask for
+        # the keys again, back to the review); a card put back or a reader plugged in moves on
+        # by itself, and a suspicious card is not retried.
+        self.retry_button.setVisible(info.kind not in SELF_RECOVERING and info.kind not in STOPPING)
         self.pictogram.setVisible(
             info.kind in (Failure.CARD_REMOVED, Failure.READ_ERROR, Failure.NO_READER)
         )
