@@ -157,6 +157,8 @@ class SessionHistory(QtCore.QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "procedure":
+            return pick(entry.title.vi, entry.title.en)
         if role == Qt.ItemDataRole.ToolTipRole and column == "reference":
             return self.tr("Mã tham chiếu tại chỗ: %1").replace("%1", entry.reference)
         if role == Qt.ItemDataRole.UserRole:
@@ -182,7 +184,7 @@ class SessionHistory(QtCore.QAbstractTableModel):
 
     def _display(self, entry: HistoryEntry, column: str) -> str:
         if column == "time":
-            return entry.at.strftime("%H:%M:%S")
+            return entry.at.strftime("%H:%M")
         if column == "procedure":
             return pick(entry.title.vi, entry.title.en)
         if column == "reference":

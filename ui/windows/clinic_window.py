@@ -14,7 +14,7 @@ Ctrl+Shift+O operator screen.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from kiosk.bhyt.client import CardLookup, CardStatus
 from kiosk.bhyt.tickets import Ticket
@@ -83,7 +83,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.setObjectName("clinic_window")
         self.setProperty("mode", "clinic")
-        self.controller: Any = controller
+        self.controller: Any = cast(Any, controller)  # the CONTRACT's methods
         self.env = env
         cfg = env.config
         self.printer = printer or DeskPrinter(cfg.ui.printer, cfg.data_dir / "spool")
