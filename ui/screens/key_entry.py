@@ -35,7 +35,6 @@ class KeyEntryScreen(QtWidgets.QWidget):
         self.id_edit.setObjectName("id_number")
         self.id_edit.setProperty("keyboard", "numeric")
         self.id_edit.setMinimumHeight(TOUCH_MIN_PX)
-        self.id_edit.setPlaceholderText("001099012345")
         self.birth_label = label(self)
         self.birth_edit = QtWidgets.QLineEdit(self)
         self.birth_edit.setObjectName("date_of_birth")

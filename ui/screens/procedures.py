@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kiosk.procedures.model import Procedure
 from ui.i18n import pick
-from ui.qt import QtCore, QtWidgets, Signal
+from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, screen_layout
 
 CARD_MIN_PX = 110
@@ -40,6 +40,7 @@ class ProceduresScreen(QtWidgets.QWidget):
         self.end_button.clicked.connect(self.end_requested)
         self._procedures: tuple[Procedure, ...] = ()
         self._cards: dict[str, QtWidgets.QPushButton] = {}
+        self._texts: dict[str, tuple[QtWidgets.QLabel, QtWidgets.QLabel]] = {}
         self.retranslate()
 
     def set_procedures(self, procedures: Sequence[Procedure]) -> None:
@@ -49,6 +50,7 @@ class ProceduresScreen(QtWidgets.QWidget):
             self._grid.removeWidget(card)
             card.deleteLater()
         self._cards = {}
+        self._texts = {}
         self._procedures = tuple(procedures)
         columns = 2
         for index, procedure in enumerate(self._procedures):
@@ -58,11 +60,24 @@ class ProceduresScreen(QtWidgets.QWidget):
             card.setProperty("procedure", procedure.id)
             card.setMinimumHeight(CARD_MIN_PX)
             card.setSizePolicy(
-                QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Minimum
+                QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Minimum
             )
+            # QPushButton does not wrap its text: two word-wrapped labels inside it instead.
+            inner = QtWidgets.QVBoxLayout(card)
+            inner.setContentsMargins(16, 10, 16, 10)
+            title = label(card, "card_title")
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            agency = label(card, "hint")
+            for text in (title, agency):
+                text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+                inner.addWidget(text)
+            inner.addStretch(1)
             card.clicked.connect(lambda _=False, pid=procedure.id: self.procedure_chosen.emit(pid))
             self._grid.addWidget(card, index // columns, index % columns)
             self._cards[procedure.id] = card
+            self._texts[procedure.id] = (title, agency)
         self._grid.setRowStretch(len(self._procedures) // columns + 1, 1)
         self.retranslate()
 
@@ -84,28 +99,24 @@ class ProceduresScreen(QtWidgets.QWidget):
         self.back_button.setText(self.tr("Quay lại"))
         self.end_button.setText(self.tr("Kết thúc"))
         for procedure in self._procedures:
-            card = self._cards[procedure.id]
-            title = pick(procedure.title.vi, procedure.title.en)
-            agency = pick(procedure.agency.vi, procedure.agency.en)
-            card.setText(f"{_wrap(title, 44)}\n{_wrap(agency, 56)}")
-            card.setToolTip(title)
+            title, agency = self._texts[procedure.id]
+            title.setText(pick(procedure.title.vi, procedure.title.en))
+            agency.setText(pick(procedure.agency.vi, procedure.agency.en))
+            self._cards[procedure.id].setAccessibleName(title.text())
+        QtCore.QTimer.singleShot(0, self, self._fit_cards)
+
+    def _fit_cards(self) -> None:
+        """Each card as tall as its wrapped texts need at its current width."""
+        for card in self._cards.values():
+            inner = card.layout()
+            if inner is not None and inner.hasHeightForWidth() and card.width() > 0:
+                card.setMinimumHeight(max(CARD_MIN_PX, inner.heightForWidth(card.width())))
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QtCore.QTimer.singleShot(0, self, self._fit_cards)
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def _wrap(text: str, width: int) -> str:
-    """QPushButton does not wrap: break long titles on spaces."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return "\n".join(lines)

@@ -29,7 +29,8 @@ class ReadingScreen(QtWidgets.QWidget):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.progress)
         layout.addWidget(self.step)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.panel)
+        layout.addStretch(1)
         self._progress: ReadProgress | None = None
         self.retranslate()
 

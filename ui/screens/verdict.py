@@ -8,6 +8,7 @@ from cardreader.verify.verdict import CardVerdict
 from kiosk.record import CitizenRecord
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, screen_layout
+from ui.theme import repolish
 from ui.widgets.citizen_panel import CitizenPanel
 from ui.widgets.verdict_badge import BadgeVerdict, VerdictBadge
 
@@ -36,7 +37,8 @@ class VerdictScreen(QtWidgets.QWidget):
         layout.addWidget(self.badge)
         layout.addWidget(self.meaning)
         layout.addWidget(self.action)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.panel)
+        layout.addStretch(1)
         layout.addLayout(button_row(self.end_button, self.continue_button))
         self.continue_button.clicked.connect(self.continue_requested)
         self.end_button.clicked.connect(self.end_requested)
@@ -86,7 +88,10 @@ class VerdictScreen(QtWidgets.QWidget):
         self.continue_button.setText(self.tr("Tiếp tục"))
         usable = self.can_continue()
         self.continue_button.setVisible(usable)
-        self.end_button.setProperty("role", "secondary" if usable else "primary")
+        role = "secondary" if usable else "primary"
+        if self.end_button.property("role") != role:
+            self.end_button.setProperty("role", role)
+            repolish(self.end_button)
         verdict = self._verdict
         if verdict is None:
             return

@@ -21,7 +21,7 @@ from typing import Literal
 
 from kiosk.procedures.filling import FilledField, FilledForm
 from ui.i18n import pick
-from ui.qt import Qt, QtCore, QtWidgets, Signal
+from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 Density = Literal["touch", "desk"]
 TOUCH_MIN_PX = 56
@@ -498,7 +498,25 @@ class FormView(QtWidgets.QWidget):
                 if row.frame.isAncestorOf(old):
                     self._touch(row)  # leaving a field: its errors may show now
         if new is not None and self._body.isAncestorOf(new):
-            self._scroll.ensureWidgetVisible(new, 20, 40)
+            self._reveal(new)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        """Shrunk by an on-screen keyboard: keep the field being typed in within view."""
+        super().resizeEvent(event)
+        focused = QtWidgets.QApplication.focusWidget()
+        if focused is not None and self._body is not None and self._body.isAncestorOf(focused):
+            QtCore.QTimer.singleShot(0, self, lambda: self._reveal(focused))
+
+    def _reveal(self, widget: QtWidgets.QWidget) -> None:
+        if self._body is None or not self._body.isAncestorOf(widget):
+            return
+        # The whole field (label, editor, hint) when it fits, else at least the editor.
+        self._scroll.ensureWidgetVisible(widget, 20, 20)
+        for row in self._rows.values():
+            if row.frame.isAncestorOf(widget):
+                if row.frame.height() + 20 <= self._scroll.viewport().height():
+                    self._scroll.ensureWidgetVisible(row.frame, 20, 10)
+                break
 
     # -- texts ----------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from ui.vn_compose import Tone, telex_key, toggle_tone, word_before
 LayoutName = Literal["numeric", "letters", "latin"]
 LAYOUTS: tuple[LayoutName, ...] = ("numeric", "letters", "latin")
 KEY_MIN_PX = 56  # touch target (ui/theme.py kiosk metrics)
+NUMERIC_MAX_WIDTH = 720  # a phone-sized pad, not a full-width row of keys
 
 Target = QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit
 
@@ -175,13 +176,25 @@ class OnScreenKeyboard(QtWidgets.QFrame):
 
     def _build_numeric(self) -> QtWidgets.QWidget:
         page = QtWidgets.QWidget()
-        grid = QtWidgets.QGridLayout(page)
+        pad = QtWidgets.QWidget(page)
+        pad.setMaximumWidth(NUMERIC_MAX_WIDTH)
+        grid = QtWidgets.QGridLayout(pad)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(6)
         for row, keys in enumerate(_NUMERIC_ROWS):
             for col, ch in enumerate(keys):
                 grid.addWidget(self._char_button(ch), row, col)
         grid.addWidget(self._special_button("backspace"), 3, 2)
-        grid.addWidget(self._special_button("enter", "primary"), 0, 3, 4, 1)
+        enter = self._special_button("enter", "primary")
+        enter.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Expanding
+        )
+        grid.addWidget(enter, 0, 3, 4, 1)
+        centre = QtWidgets.QHBoxLayout(page)
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.addStretch(1)
+        centre.addWidget(pad, 4)
+        centre.addStretch(1)
         return page
 
     def _build_letters(self, *, latin: bool) -> QtWidgets.QWidget:

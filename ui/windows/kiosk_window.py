@@ -465,6 +465,16 @@ class KioskWindow(QtWidgets.QWidget):
             return
         self.keyboard.set_target(widget)
         self.keyboard.setVisible(True)
+        # The keyboard takes room from the screen: keep the field in view once laid out again.
+        QTimer.singleShot(0, self, self._reveal_focus)
+
+    def _reveal_focus(self) -> None:
+        focused = QtWidgets.QApplication.focusWidget()
+        parent = focused.parentWidget() if focused is not None else None
+        while parent is not None and not isinstance(parent, QtWidgets.QScrollArea):
+            parent = parent.parentWidget()
+        if focused is not None and isinstance(parent, QtWidgets.QScrollArea):
+            parent.ensureWidgetVisible(focused, 20, 40)
 
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
