@@ -497,7 +497,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
 
     def _render_counters(self) -> None:
         count = self.checkins_today()
-        text = self.tr("Hôm nay: %1 lượt tiếp đón").replace("%1", str(count))
+        text = self.tr("Hôm nay: %n lượt tiếp đón", "", count)
         text += " · " + self.tr("Hồ sơ chờ gửi: %1").replace("%1", str(self._queue_depth))
         self.counters.setText(text)
 

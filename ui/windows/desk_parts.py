@@ -17,58 +17,72 @@ from ui.widgets.offline_banner import OfflineBanner
 _ID_RE = re.compile(r"^\d{12}$")
 
 
-def _t(text: str) -> str:
-    return QtCore.QCoreApplication.translate("DeskTexts", text)
-
-
 def failure_texts(info: FailureInfo, verdict: str | None = None) -> tuple[str, str]:
     """(what happened, what to do) for a desk officer, in the current language."""
     kind = info.kind
     if kind is Failure.CARD_REMOVED:
         return (
-            _t("Thẻ đã bị rút ra khi đang đọc"),
-            _t("Đặt lại thẻ lên đầu đọc và giữ yên đến khi đọc xong."),
+            QtCore.QCoreApplication.translate("DeskTexts", "Thẻ đã bị rút ra khi đang đọc"),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts", "Đặt lại thẻ lên đầu đọc và giữ yên đến khi đọc xong."
+            ),
         )
     if kind is Failure.NO_READER:
         return (
-            _t("Không thấy đầu đọc thẻ"),
-            _t("Kiểm tra cáp USB của đầu đọc; máy tự tiếp tục khi đầu đọc được cắm lại."),
+            QtCore.QCoreApplication.translate("DeskTexts", "Không thấy đầu đọc thẻ"),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts",
+                "Kiểm tra cáp USB của đầu đọc; máy tự tiếp tục khi đầu đọc được cắm lại.",
+            ),
         )
     if kind is Failure.WRONG_KEYS:
         return (
-            _t("Chip không mở được với số định danh và ngày sinh này"),
-            _t("Kiểm tra lại hai thông tin, hoặc quét mã QR trên chính thẻ này."),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts", "Chip không mở được với số định danh và ngày sinh này"
+            ),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts", "Kiểm tra lại hai thông tin, hoặc quét mã QR trên chính thẻ này."
+            ),
         )
     if kind is Failure.NOT_CCCD:
         return (
-            _t("Đây không phải thẻ căn cước gắn chip"),
-            _t("Đặt thẻ CCCD gắn chip lên đầu đọc."),
+            QtCore.QCoreApplication.translate("DeskTexts", "Đây không phải thẻ căn cước gắn chip"),
+            QtCore.QCoreApplication.translate("DeskTexts", "Đặt thẻ CCCD gắn chip lên đầu đọc."),
         )
     if kind is Failure.QR_INVALID:
         return (
-            _t("Mã vừa quét không phải mã QR của thẻ CCCD"),
-            _t("Quét mã QR ở mặt trước thẻ căn cước."),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts", "Mã vừa quét không phải mã QR của thẻ CCCD"
+            ),
+            QtCore.QCoreApplication.translate("DeskTexts", "Quét mã QR ở mặt trước thẻ căn cước."),
         )
     if kind is Failure.CLONE_SUSPECTED:
         if verdict == "data_altered" or info.code == "data_altered":
-            what = _t("Dữ liệu trên chip đã bị thay đổi: dừng lại")
+            what = QtCore.QCoreApplication.translate(
+                "DeskTexts", "Dữ liệu trên chip đã bị thay đổi: dừng lại"
+            )
         else:
-            what = _t("Nghi ngờ thẻ sao chép: dừng lại")
+            what = QtCore.QCoreApplication.translate("DeskTexts", "Nghi ngờ thẻ sao chép: dừng lại")
         return (
             what,
-            _t(
+            QtCore.QCoreApplication.translate(
+                "DeskTexts",
                 "Không dùng dữ liệu của thẻ này. Đối chiếu giấy tờ bằng mắt và báo cán bộ "
-                "phụ trách; bấm «Đã hiểu» để tiếp tục với người sau."
+                "phụ trách; bấm «Đã hiểu» để tiếp tục với người sau.",
             ),
         )
     if kind is Failure.SUBMIT_ERROR:
         return (
-            _t("Không lưu được hồ sơ trên máy"),
-            _t("Hồ sơ chưa được lưu. Báo người vận hành (ổ đĩa đầy hoặc lỗi máy)."),
+            QtCore.QCoreApplication.translate("DeskTexts", "Không lưu được hồ sơ trên máy"),
+            QtCore.QCoreApplication.translate(
+                "DeskTexts", "Hồ sơ chưa được lưu. Báo người vận hành (ổ đĩa đầy hoặc lỗi máy)."
+            ),
         )
     return (
-        _t("Không đọc được chip"),
-        _t("Đặt lại thẻ cho ngay ngắn rồi thử lại (F5)."),
+        QtCore.QCoreApplication.translate("DeskTexts", "Không đọc được chip"),
+        QtCore.QCoreApplication.translate(
+            "DeskTexts", "Đặt lại thẻ cho ngay ngắn rồi thử lại (F5)."
+        ),
     )
 
 
