@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.session import Failure, Phase
-from ui.qt import QtCore, QtWidgets
+from ui.qt import QtCore, QtGui, QtWidgets
 
 MODES = ("kiosk", "counter", "clinic")
 #: Screen sizes: the kiosk as the demo opens it (windowed), the desks as ui.app.DESK_SIZE.
@@ -110,11 +110,14 @@ def visible_texts(root: QtWidgets.QWidget) -> list[str]:
             texts += [widget.itemText(i) for i in range(widget.count())]
         elif isinstance(widget, QtWidgets.QAbstractItemView) and widget.model() is not None:
             model = widget.model()
-            for row in range(model.rowCount()):
-                for col in range(model.columnCount()):
-                    value = model.data(model.index(row, col))
+            root_index = QtCore.QModelIndex()
+            for row in range(model.rowCount(root_index)):
+                col = 0  # columnCount() is private on a QListWidget's model: walk the indexes
+                while col < 64 and (index := model.index(row, col)).isValid():
+                    value = model.data(index)
                     if value is not None:
                         texts.append(str(value))
+                    col += 1
         tip = widget.toolTip()
         if tip:
             texts.append(tip)
@@ -450,17 +453,130 @@ def walk_kiosk(app: App) -> None:
 # --- counter -----------------------------------------------------------------------------------
 
 
+def _keys(widget: QtWidgets.QWidget, text: str) -> None:
+    """Type on the physical keyboard into ``widget`` (the officer's desk): a key press and
+    release per character, Vietnamese letters as an input method delivers them (QTest's
+    keyClicks knows only ASCII)."""
+    widget.setFocus()
+    for ch in text:
+        code = ord(ch.upper()) if ch.isascii() and ch.isprintable() else 0
+        key = QtCore.Qt.Key(code) if code else QtCore.Qt.Key.Key_unknown
+        for kind in (QtCore.QEvent.Type.KeyPress, QtCore.QEvent.Type.KeyRelease):
+            event = QtGui.QKeyEvent(kind, key, QtCore.Qt.KeyboardModifier.NoModifier, ch)
+            QtWidgets.QApplication.sendEvent(widget, event)
+
+
+def _key(widget: QtWidgets.QWidget, key: QtCore.Qt.Key,
+         modifier: QtCore.Qt.KeyboardModifier = QtCore.Qt.KeyboardModifier.NoModifier) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, key, modifier)
+
+
 def walk_counter(app: App) -> None:
+    from cardreader.emulator.fake_card import DEMO_CITIZEN
+
+    win: Any = app.window
+    win.activateWindow()
     app.expect("idle", Phase.IDLE)
-    raise StepFailed("counter walk not written yet")
+
+    # The citizen hands the card over; the officer types the ID number and the birth date.
+    _place(app)
+    app.expect("need_keys", Phase.NEED_KEYS, until=lambda: win.key_entry.isVisible())
+    _keys(win.key_entry.id_box, DEMO_CITIZEN.id_number)
+    _keys(win.key_entry.birth_box, DEMO_CITIZEN.date_of_birth.strftime("%d/%m/%Y"))
+    app.expect("keys_typed", Phase.NEED_KEYS)
+    faces = app.signal_log("face_ready")
+    _key(win.key_entry.birth_box, QtCore.Qt.Key.Key_Return)
+    app.expect("verdict", Phase.VERDICT, until=lambda: bool(faces))
+
+    # F2: the procedure list; Enter opens the selected one (the first: CT01).
+    forms = app.signal_log("form_changed")
+    _key(win, QtCore.Qt.Key.Key_F2)
+    _key(win.procedure_list, QtCore.Qt.Key.Key_Return)
+    app.expect("form", Phase.FORM, until=lambda: bool(forms))
+    _keys(win.form_view.editor("phone"), "0912345678")
+    _keys(win.form_view.editor("request"), CT01_REQUEST + " để làm hồ sơ.")
+    app.expect("form_typed", Phase.FORM, until=lambda: forms[-1].is_valid)
+
+    # Ctrl+Enter: review and submit; the receipt, and a row in the day's history.
+    submitted = app.signal_log("submitted")
+    _key(win, QtCore.Qt.Key.Key_Return, QtCore.Qt.KeyboardModifier.ControlModifier)
+    app.expect("submitted", Phase.DONE, until=lambda: bool(submitted), timeout_s=30)
+
+    # Esc: the session ends, the citizen is wiped; the history keeps no personal data.
+    _key(win, QtCore.Qt.Key.Key_Escape)
+    app.check_wiped("wiped_history")
+    _remove(app)
+
+    # The next citizen: the QR code scanned first, then the card; then cancelled with Esc.
+    app.panel.qr_button.click()
+    app.expect("wait_card", Phase.WAIT_CARD)
+    _place(app)
+    app.expect("verdict_from_qr", Phase.VERDICT, until=lambda: win.citizen.isVisible())
+    _key(win, QtCore.Qt.Key.Key_Escape)
+    app.check_wiped("wiped_again")
+    _remove(app)
 
 
 # --- clinic ------------------------------------------------------------------------------------
 
 
+def _other_issuer_chip(directory: Path) -> Any:
+    """LÊ THỊ THỬ's card, genuine but signed by an issuer this desk's trust store lacks."""
+    from cardreader.emulator.chip import ChipConfig
+    from cardreader.emulator.fake_card import DEMO_CITIZEN_FEMALE, build_fake_card
+    from cardreader.emulator.from_dump import chip_from_dump
+
+    card_dir = build_fake_card(DEMO_CITIZEN_FEMALE, face_seed=7).write(directory / "other-card")
+    return chip_from_dump(card_dir, ChipConfig(max_le=0xDF))
+
+
 def walk_clinic(app: App) -> None:
+    from cardreader.emulator.chip import ChipConfig
+    from cardreader.emulator.fake_card import DEMO_CITIZEN
+
+    win: Any = app.window
+    win.activateWindow()
     app.expect("idle", Phase.IDLE)
-    raise StepFailed("clinic walk not written yet")
+    outcomes = app.signal_log("submitted")
+
+    def ticketed(n: int) -> Callable[[], bool]:
+        return lambda: len(outcomes) >= n and bool(outcomes[n - 1].ticket)
+
+    # Patient 1: the receptionist scans the QR code, the card goes on the reader: checked in.
+    app.panel.qr_button.click()
+    _place(app)
+    app.expect("patient1_ticket", Phase.CHECKED_IN, until=ticketed(1))
+    _remove(app)
+
+    # Patient 2: another issuer (not in the trust store): still checked in, and said so.
+    other = _other_issuer_chip(Path(app.env.services.root))
+    app.panel.other_qr_button.click()
+    _place(app, other)
+    app.expect("patient2_ticket", Phase.CHECKED_IN, until=ticketed(2))
+    _remove(app)
+
+    # Patient 3: card first, ID number and birth date typed at the desk.
+    _place(app)
+    app.expect("patient3_keys", Phase.NEED_KEYS, until=lambda: win.key_entry.isVisible())
+    _keys(win.key_entry.id_box, DEMO_CITIZEN.id_number)
+    _keys(win.key_entry.birth_box, DEMO_CITIZEN.date_of_birth.strftime("%d/%m/%Y"))
+    _key(win.key_entry.birth_box, QtCore.Qt.Key.Key_Return)
+    app.expect("patient3_ticket", Phase.CHECKED_IN, until=ticketed(3))
+    _remove(app)
+    tickets = [o.ticket for o in outcomes]
+    if len(set(tickets)) != 3:
+        app.walk.record(app.mode, "tickets_distinct", None, "3 tickets", str(tickets), False)
+
+    # A copied chip: the desk stops until the receptionist acknowledges the warning.
+    app.panel.qr_button.click()
+    _place(app, app.env.virtual.demo_chip(ChipConfig(max_le=0xDF, cloned=True)))
+    app.expect("clone_stopped", Phase.FAILURE, failure=Failure.CLONE_SUSPECTED,
+               until=lambda: win.ack_button.isVisible())  # fmt: skip
+    win.ack_button.click()
+    app.check_wiped("acknowledged")
+    _remove(app)
 
 
 WALKS: dict[str, Callable[[App], None]] = {
