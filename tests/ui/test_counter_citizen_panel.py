@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -172,3 +173,16 @@ def test_badge_headlines_differ(qtbot: QtBot) -> None:
     assert len(headlines) == len(BADGE_VERDICTS)
     badge.clear()
     assert badge.property("verdict") == "" and badge.headline() == ""
+
+
+def test_the_verdict_brings_the_verified_record(qtbot: QtBot) -> None:
+    """text_ready comes before verification; with the verdict the session's final record
+    (fields verified) replaces it."""
+    controller = StubController()
+    panel = _panel(qtbot)
+    panel.attach(controller)
+    controller.text_ready.emit(chip_record(verified=False))
+    assert panel.mark_text("id_number") == "chip"
+    controller.session = SimpleNamespace(record=chip_record(verified=True))  # type: ignore[attr-defined]
+    controller.verdict_ready.emit(verdict("genuine"))
+    assert panel.mark_text("id_number") == "✔ chip"

@@ -150,11 +150,23 @@ class CitizenPanel(QtWidgets.QFrame):
     # -- public API -----------------------------------------------------------------------------
 
     def attach(self, controller: QObject) -> None:
-        """Follow a SessionController: text, face and verdict as they arrive; clear on wipe."""
+        """Follow a SessionController: text, face and verdict as they arrive; clear on wipe.
+
+        ``text_ready`` carries the record read before verification (nothing verified yet);
+        when the verdict arrives the session holds the final record, whose fields are marked
+        verified when the verdict allows it, so the panel takes that one.
+        """
         controller.text_ready.connect(self.set_record)  # type: ignore[attr-defined]
         controller.face_ready.connect(self.set_face)  # type: ignore[attr-defined]
-        controller.verdict_ready.connect(self.set_verdict)  # type: ignore[attr-defined]
         controller.wiped.connect(self.clear)  # type: ignore[attr-defined]
+
+        def on_verdict(verdict: CardVerdict | None) -> None:
+            record = getattr(getattr(controller, "session", None), "record", None)
+            if isinstance(record, CitizenRecord):
+                self.set_record(record)
+            self.set_verdict(verdict)
+
+        controller.verdict_ready.connect(on_verdict)  # type: ignore[attr-defined]
 
     def set_record(self, record: CitizenRecord) -> None:
         self._record = record
