@@ -26,6 +26,7 @@ the citizen's name on screen). Only the invented demo citizens are used.
 from __future__ import annotations
 
 import contextlib
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -610,10 +611,24 @@ def walk(out_dir: Path, modes: Sequence[str], *, quiet: bool = False,
     return result
 
 
+#: Messages of the offscreen platform itself, not of the application.
+QT_NOISE = ("propagateSizeHints", "does not support raise")
+
+
+def _quiet_qt_noise(kind: QtCore.QtMsgType, _context: QtCore.QMessageLogContext,
+                    message: str) -> None:  # fmt: skip
+    if not any(noise in message for noise in QT_NOISE):
+        print(message, file=sys.stderr)
+
+
 def run_walkthrough(out_dir: Path, modes: Sequence[str], *, quiet: bool = False) -> int:
     """Walk every screen of ``modes``; 0 when every step reached its phase, else 1."""
     started = time.monotonic()
-    result = walk(Path(out_dir), modes or MODES, quiet=quiet)
+    previous = QtCore.qInstallMessageHandler(_quiet_qt_noise)
+    try:
+        result = walk(Path(out_dir), modes or MODES, quiet=quiet)
+    finally:
+        QtCore.qInstallMessageHandler(previous)
     failed = [s for s in result.steps if not s.ok]
     if not quiet:
         print(f"{len(result.steps)} screens in {time.monotonic() - started:.1f} s, "
