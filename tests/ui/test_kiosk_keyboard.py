@@ -139,7 +139,7 @@ def test_layout_for_fields() -> None:
 
 def test_keys_are_touch_sized_and_never_take_focus(keyboard: OnScreenKeyboard) -> None:
     for name in ("letters", "numeric", "latin"):
-        keyboard.set_layout(name)  # type: ignore[arg-type]
+        keyboard.set_layout(name)
         keys = keyboard.findChildren(QtWidgets.QPushButton)
         assert keys
         assert all(k.minimumHeight() >= KEY_MIN_PX for k in keys)

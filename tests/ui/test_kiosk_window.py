@@ -454,9 +454,7 @@ def test_idle_timeout_warns_then_wipes_every_trace(
         ctrl.close()
 
 
-def test_operator_corner_and_no_way_out(
-    qtbot: QtBot, window: KioskWindow
-) -> None:
+def test_operator_corner_and_no_way_out(qtbot: QtBot, window: KioskWindow) -> None:
     with qtbot.waitSignal(window.operator_requested):
         for _ in range(5):
             qtbot.mouseClick(window.corner, Qt.MouseButton.LeftButton)
