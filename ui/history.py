@@ -191,7 +191,7 @@ class SessionHistory(QtCore.QAbstractTableModel):
             return entry.receipt or entry.reference
         if column == "ticket":
             return entry.ticket
-        return self.tr("Đã gửi") if entry.sent else self.tr("Đang chờ gửi")
+        return self.tr("Đã gửi") if entry.sent else self.tr("Chờ gửi")
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -186,3 +186,17 @@ def test_the_verdict_brings_the_verified_record(qtbot: QtBot) -> None:
     controller.session = SimpleNamespace(record=chip_record(verified=True))  # type: ignore[attr-defined]
     controller.verdict_ready.emit(verdict("genuine"))
     assert panel.mark_text("id_number") == "✔ chip"
+
+
+def test_a_scanned_qr_shows_at_once_and_stays_unverified(qtbot: QtBot) -> None:
+    controller = StubController()
+    controller.qr_read = controller.text_ready  # type: ignore[attr-defined]  # same signature
+    panel = _panel(qtbot)
+    panel.attach(controller)
+    controller.text_ready.emit(qr_record())
+    assert panel.mark_text("full_name") == "QR"
+    assert panel.badge.verdict is None  # the card may still come
+    controller.phase_changed.emit("wait_card")
+    assert panel.badge.verdict is None
+    controller.phase_changed.emit("choose")  # on without the chip
+    assert panel.badge.verdict == "unverified"

@@ -46,7 +46,7 @@ def test_rows_newest_first_with_status(qtbot: QtBot) -> None:
     first = [model.data(model.index(0, c)) for c in range(len(COLUMNS))]
     assert first[1] == "bhyt_checkin"  # no title known: the id, never empty
     assert first[3] == "A-003"
-    assert first[4] == "Đang chờ gửi"
+    assert first[4] == "Chờ gửi"
     second = [model.data(model.index(1, c)) for c in range(len(COLUMNS))]
     assert second[1] == "Tờ khai thay đổi thông tin cư trú"
     assert second[2] == "HS-2026-000123"

@@ -30,6 +30,8 @@ DEFAULT_FIELDS: tuple[str, ...] = (
     "place_of_residence",
     "date_of_expiry",
 )
+# Phases past the read: a record without a verdict by then came from the QR code only.
+QR_ONLY_PHASES = ("choose", "form", "review", "submitting", "done")
 PHOTO_SIZE = {"desk": QtCore.QSize(120, 160), "large": QtCore.QSize(210, 280)}
 
 
@@ -167,6 +169,18 @@ class CitizenPanel(QtWidgets.QFrame):
             self.set_verdict(verdict)
 
         controller.verdict_ready.connect(on_verdict)  # type: ignore[attr-defined]
+
+        # A scanned QR code shows its (unverified) data at once; going on without the chip
+        # leaves it unverified, which the badge then says.
+        qr_read = getattr(controller, "qr_read", None)
+        if qr_read is not None:
+            qr_read.connect(self.set_record)
+
+        def on_phase(phase: str) -> None:
+            if phase in QR_ONLY_PHASES and self._record is not None and self.badge.verdict is None:
+                self.set_verdict(None)
+
+        controller.phase_changed.connect(on_phase)  # type: ignore[attr-defined]
 
     def set_record(self, record: CitizenRecord) -> None:
         self._record = record

@@ -114,11 +114,12 @@ class CounterWindow(QtWidgets.QMainWindow):
             QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
         )
         self.history_view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Time, receipt and status fit their contents; the procedure, last, takes what is left
+        # Time, status and receipt fit their contents; the procedure, last, takes what is left
         # (elided, the full title in its tooltip). The ticket column is the clinic's.
         header = self.history_view.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.moveSection(header.visualIndex(COLUMNS.index("procedure")), len(COLUMNS) - 1)
+        header.moveSection(header.visualIndex(COLUMNS.index("status")), 1)
         header.setSectionResizeMode(
             COLUMNS.index("procedure"), QtWidgets.QHeaderView.ResizeMode.Stretch
         )

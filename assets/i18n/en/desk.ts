@@ -4,7 +4,7 @@
 <context>
     <name>CitizenPanel</name>
     <message>
-        <location filename="../../../ui/widgets/citizen_panel.py" line="+228"/>
+        <location filename="../../../ui/widgets/citizen_panel.py" line="+254"/>
         <source>Chưa có thông tin công dân. Đặt thẻ CCCD lên đầu đọc.</source>
         <translation>No citizen data yet. Place the ID card on the reader.</translation>
     </message>
@@ -324,7 +324,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../../ui/windows/counter_window.py" line="+324"/>
+        <location filename="../../../ui/windows/counter_window.py" line="+325"/>
         <source>Đọc thẻ trước khi chọn thủ tục.</source>
         <translation>Read the card before choosing a procedure.</translation>
     </message>
@@ -658,8 +658,8 @@
     </message>
     <message>
         <location line="+0"/>
-        <source>Đang chờ gửi</source>
-        <translation>Waiting to be sent</translation>
+        <source>Chờ gửi</source>
+        <translation>Waiting</translation>
     </message>
 </context>
 <context>
