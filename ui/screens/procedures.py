@@ -76,6 +76,7 @@ class ProceduresScreen(QtWidgets.QWidget):
             inner.addStretch(1)
             card.clicked.connect(lambda _=False, pid=procedure.id: self.procedure_chosen.emit(pid))
             self._grid.addWidget(card, index // columns, index % columns)
+            card.show()  # added to a parent that may already be on screen
             self._cards[procedure.id] = card
             self._texts[procedure.id] = (title, agency)
         self._grid.setRowStretch(len(self._procedures) // columns + 1, 1)
