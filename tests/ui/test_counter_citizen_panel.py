@@ -195,6 +195,7 @@ def test_a_scanned_qr_shows_at_once_and_stays_unverified(qtbot: QtBot) -> None:
     panel.attach(controller)
     controller.text_ready.emit(qr_record())
     assert panel.mark_text("full_name") == "QR"
+    assert _photo(panel).text() == "Ảnh có sau khi đọc chip"
     assert panel.badge.verdict is None  # the card may still come
     controller.phase_changed.emit("wait_card")
     assert panel.badge.verdict is None

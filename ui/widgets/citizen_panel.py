@@ -320,10 +320,13 @@ class CitizenPanel(QtWidgets.QFrame):
     def _render_photo_placeholder(self) -> None:
         if self._record is None or self._has_face:
             return
-        if self.badge.verdict is None:
+        from_chip = any(f.source is Source.CHIP for f in self._record.fields.values())
+        if self.badge.verdict is not None:
+            self._photo.setText(self.tr("Không có ảnh"))
+        elif from_chip:
             self._photo.setText(self.tr("Đang đọc ảnh…"))  # the face comes after the text
         else:
-            self._photo.setText(self.tr("Không có ảnh"))
+            self._photo.setText(self.tr("Ảnh có sau khi đọc chip"))  # a QR code has no photo
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:

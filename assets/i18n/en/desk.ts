@@ -144,12 +144,17 @@
         <translation>Typed in, not verified</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Đang đọc ảnh…</source>
         <translation>Reading the photo…</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Ảnh có sau khi đọc chip</source>
+        <translation>The photo comes with the chip</translation>
+    </message>
+    <message>
+        <location line="-4"/>
         <source>Không có ảnh</source>
         <translation>No photo</translation>
     </message>
