@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kiosk.session import Failure, FailureInfo
 from ui.qt import QtCore, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.screens.pictogram import Pictogram
 
 #: Failures that resolve by themselves when the person or the device acts (no retry button).
@@ -59,6 +59,7 @@ class FailureScreen(QtWidgets.QWidget):
         style.unpolish(self.frame)
         style.polish(self.frame)
         self.retranslate()
+        relayout(self)
 
     def clear(self) -> None:
         self._info = None

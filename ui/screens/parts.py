@@ -53,3 +53,11 @@ def screen_layout(widget: QtWidgets.QWidget) -> QtWidgets.QVBoxLayout:
     layout.setContentsMargins(40, 24, 40, 24)
     layout.setSpacing(16)
     return layout
+
+
+def relayout(widget: QtWidgets.QWidget) -> None:
+    """Lay the screen out now after its texts changed length (wrapped labels grow at once, so
+    a screenshot or the next paint never shows stale, overlapping geometry)."""
+    layout = widget.layout()
+    if layout is not None:
+        layout.activate()

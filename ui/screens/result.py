@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kiosk.session import SubmitOutcome
 from ui.qt import QtCore, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import button, button_row, label, relayout, screen_layout
 
 
 class ResultScreen(QtWidgets.QWidget):
@@ -56,12 +56,14 @@ class ResultScreen(QtWidgets.QWidget):
         self._outcome = None
         self._submitting = True
         self.retranslate()
+        relayout(self)
 
     def set_outcome(self, outcome: SubmitOutcome) -> None:
         """Stored durably (maybe not sent yet); a later ``delivery_updated`` calls this again."""
         self._outcome = outcome
         self._submitting = False
         self.retranslate()
+        relayout(self)
 
     def clear(self) -> None:
         self._outcome = None

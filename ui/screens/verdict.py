@@ -7,7 +7,7 @@ from __future__ import annotations
 from cardreader.verify.verdict import CardVerdict
 from kiosk.record import CitizenRecord
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.theme import repolish
 from ui.widgets.citizen_panel import CitizenPanel
 from ui.widgets.verdict_badge import BadgeVerdict, VerdictBadge
@@ -57,6 +57,7 @@ class VerdictScreen(QtWidgets.QWidget):
         self._verdict = "unverified" if verdict is None else verdict.verdict
         self.setProperty("verdict", self._verdict)
         self.retranslate()
+        relayout(self)
 
     def set_record(self, record: CitizenRecord) -> None:
         self.panel.set_record(record)
