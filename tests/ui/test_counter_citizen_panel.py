@@ -41,7 +41,7 @@ def test_empty_panel_asks_for_the_card(qtbot: QtBot, screenshot: Shot) -> None:
     panel = _panel(qtbot)
     assert panel.record is None
     assert not panel.badge.isVisible()
-    assert any("Đặt thẻ CCCD" in text for text in panel.shown_texts())
+    assert "Chưa có thông tin công dân." in panel.shown_texts()
     _settle()
     screenshot(panel, "counter_citizen_panel_empty")
 

@@ -251,7 +251,7 @@ class CitizenPanel(QtWidgets.QFrame):
         titles = self._field_titles()
         for name, label in self._labels.items():
             label.setText(titles[name])
-        self._placeholder.setText(self.tr("Chưa có thông tin công dân. Đặt thẻ CCCD lên đầu đọc."))
+        self._placeholder.setText(self.tr("Chưa có thông tin công dân."))
         self._render()
 
     def _field_titles(self) -> dict[str, str]:

@@ -258,7 +258,7 @@ class CounterWindow(QtWidgets.QMainWindow):
         outer.addWidget(splitter, 1)
         outer.addLayout(bottom)
         self.resize(1440, 860)
-        splitter.setSizes([380, 620, 440])
+        splitter.setSizes([330, 690, 420])
 
         for procedure in self._procedures:
             item = QtWidgets.QListWidgetItem()

@@ -5,8 +5,8 @@
     <name>CitizenPanel</name>
     <message>
         <location filename="../../../ui/widgets/citizen_panel.py" line="+254"/>
-        <source>Chưa có thông tin công dân. Đặt thẻ CCCD lên đầu đọc.</source>
-        <translation>No citizen data yet. Place the ID card on the reader.</translation>
+        <source>Chưa có thông tin công dân.</source>
+        <translation>No citizen data yet.</translation>
     </message>
     <message>
         <location line="+5"/>
