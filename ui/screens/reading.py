@@ -70,12 +70,8 @@ class ReadingScreen(QtWidgets.QWidget):
             self.step.setText(self.tr("Đang mở chip"))
         else:
             step = self._file_text(progress.file)
-            self.step.setText(
-                self.tr("%1 (%2/%3)")
-                .replace("%1", step)
-                .replace("%2", str(progress.done))
-                .replace("%3", str(progress.total))
-            )
+            percent = 100 * max(progress.done, 0) // max(progress.total, 1)
+            self.step.setText(f"{step} — {min(percent, 100)}%")
 
     def _file_text(self, name: str) -> str:
         texts = {

@@ -4,7 +4,7 @@
 <context>
     <name>FailureScreen</name>
     <message>
-        <location filename="../../../ui/screens/failure.py" line="+71"/>
+        <location filename="../../../ui/screens/failure.py" line="+72"/>
         <source>Kết thúc</source>
         <extracomment>Failures that resolve by themselves when the person or the device acts (no retry button). Failures after which the card must not be used here (stop, ask the staff).</extracomment>
         <translation>Finish</translation>
@@ -347,7 +347,7 @@
 <context>
     <name>ProceduresScreen</name>
     <message>
-        <location filename="../../../ui/screens/procedures.py" line="+97"/>
+        <location filename="../../../ui/screens/procedures.py" line="+98"/>
         <source>Chọn thủ tục</source>
         <translation>Choose a procedure</translation>
     </message>
@@ -383,11 +383,6 @@
         <location line="+3"/>
         <source>Đang mở chip</source>
         <translation>Opening the chip</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>%1 (%2/%3)</source>
-        <translation>%1 (%2/%3)</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -434,7 +429,7 @@
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../../ui/screens/result.py" line="+88"/>
+        <location filename="../../../ui/screens/result.py" line="+90"/>
         <source>In biên nhận</source>
         <translation>Print the receipt</translation>
     </message>
@@ -540,7 +535,7 @@
 <context>
     <name>VerdictScreen</name>
     <message>
-        <location filename="../../../ui/screens/verdict.py" line="+86"/>
+        <location filename="../../../ui/screens/verdict.py" line="+87"/>
         <source>Kết quả kiểm tra thẻ</source>
         <extracomment>Verdicts with which the citizen may go on to a procedure.</extracomment>
         <translation>Card check result</translation>
