@@ -531,3 +531,30 @@ def test_phase_mapping_for_typed_keys(
         backend.remove()
     QtCore.QCoreApplication.processEvents()
     assert window.current_screen() is window.verdict
+
+
+def test_spoken_prompts_follow_the_screens(
+    qtbot: QtBot, ctrl: SessionController, env: AppEnvironment, backend: VirtualBackend
+) -> None:
+    from ui.speech import Speaker
+
+    class RecordingSpeaker(Speaker):
+        def __init__(self) -> None:
+            super().__init__(enabled=False)
+            self.said: list[str] = []
+
+        def say(self, text: str) -> bool:
+            self.said.append(text)
+            return True
+
+    speaker = RecordingSpeaker()
+    window = KioskWindow(ctrl, env, speaker=speaker)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(ctrl.card_inserted, timeout=TIMEOUT_MS):
+        backend.place()
+    wait_screen(qtbot, window, window.key_entry)
+    assert speaker.said[-1] == window.key_entry.prompt()
+    assert "12 số" in speaker.said[-1]
+    assert not any(n in s for s in speaker.said for n in NEEDLES)  # never the citizen's data
+    window.allow_close()

@@ -21,6 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kiosk.session import FailureInfo, Phase, SubmitOutcome
+from ui.i18n import current_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal
 from ui.screens.failure import FailureScreen
 from ui.screens.form import FormScreen
@@ -365,7 +366,7 @@ class KioskWindow(QtWidgets.QWidget):
             if focused is not None and self.isAncestorOf(focused):
                 focused.clearFocus()
             self._update_keyboard(None)
-        if changed:
+        if changed and current_language() == "vi":  # the voice found at start is Vietnamese
             prompt = getattr(screen, "prompt", None)
             if callable(prompt):
                 self.speaker.say(str(prompt()))
