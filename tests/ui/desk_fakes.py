@@ -250,3 +250,41 @@ def wedge_type(window: QtWidgets.QWidget, text: str) -> None:
             key = ord(char.upper()) if char.isascii() and char.isalnum() else 0
             event = QtGui.QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             QtWidgets.QApplication.sendEvent(target, event)
+
+
+def personal_traces(window: QtWidgets.QWidget, needles: tuple[str, ...]) -> list[str]:
+    """Paths to a string containing a needle inside the Python state of ``window`` and of every
+    ui.* object under it (widgets, models): attributes, containers, dataclasses (records,
+    forms). The controller and the environment are followed elsewhere (tests of the core)."""
+    import dataclasses
+
+    skip = {"controller", "env"}
+    seen: set[int] = set()
+
+    def walk(obj: object, depth: int) -> list[str]:
+        if id(obj) in seen or depth > 10:
+            return []
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            return ["<str>"] if any(n in obj for n in needles) else []
+        if isinstance(obj, bytes | bytearray):
+            return ["<bytes>"] if any(n.encode() in obj for n in needles) else []
+        items: list[tuple[str, object]] = []
+        if isinstance(obj, dict):
+            items = [(f"[{k!r}]", v) for k, v in obj.items()] + [(f"key {k!r}", k) for k in obj]
+        elif isinstance(obj, list | tuple | set | frozenset):
+            items = [(f"[{i}]", v) for i, v in enumerate(obj)]
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            items = [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)]
+        elif hasattr(obj, "__dict__") and type(obj).__module__.split(".")[0] in ("kiosk", "ui"):
+            items = [(k, v) for k, v in vars(obj).items() if k not in skip]
+        found: list[str] = []
+        for name, value in items:
+            found += [f"{name}.{p}" for p in walk(value, depth + 1)]
+        return found
+
+    traces: list[str] = []
+    for obj in [window, *window.findChildren(QtCore.QObject)]:
+        if type(obj).__module__.startswith("ui."):
+            traces += [f"{type(obj).__name__}.{p}" for p in walk(obj, 0)]
+    return traces

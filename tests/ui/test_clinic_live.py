@@ -16,7 +16,7 @@ from kiosk.config import KioskConfig
 from kiosk.environment import AppEnvironment, build_environment, demo_qr_text
 from kiosk.readers import VIRTUAL_READER, VirtualBackend
 from kiosk.session import Phase
-from tests.ui.desk_fakes import settle, themed, wedge_type
+from tests.ui.desk_fakes import personal_traces, settle, themed, wedge_type
 from ui.controller import SessionController
 from ui.printing import DeskPrinter
 from ui.qt import Qt, QtWidgets
@@ -92,9 +92,12 @@ def test_patients_in_a_row(
             assert f"Hôm nay: {patient + 1} lượt" in window.counters.text()
             if patient == 0:
                 screenshot(window, "clinic_live_checked_in")
+            needles = (DEMO_CITIZEN.full_name, DEMO_CITIZEN.id_number)
+            assert personal_traces(window, needles)  # the probe sees the data before the wipe
             backend.remove()
             qtbot.keyClick(window, Qt.Key.Key_Escape)  # next patient
             settle()
+            assert personal_traces(window, needles) == []
             assert controller.session.phase is Phase.IDLE
             left = _leftovers(window)
             for secret in (DEMO_CITIZEN.full_name, DEMO_CITIZEN.id_number, "17/05/1999"):

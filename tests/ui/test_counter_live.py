@@ -15,7 +15,7 @@ from kiosk.config import KioskConfig
 from kiosk.environment import AppEnvironment, build_environment
 from kiosk.readers import VirtualBackend
 from kiosk.session import Phase
-from tests.ui.desk_fakes import settle, themed, wedge_type
+from tests.ui.desk_fakes import personal_traces, settle, themed, wedge_type
 from ui.controller import SessionController
 from ui.printing import DeskPrinter
 from ui.qt import Qt, QtCore, QtWidgets
@@ -112,9 +112,12 @@ def test_a_citizen_at_the_counter(
             assert list((tmp_path / "spool").glob("*receipt*.png"))
             screenshot(window, "counter_live_done")
 
+            needles = (DEMO_CITIZEN.full_name, DEMO_CITIZEN.id_number, "Ngõ Mẫu")
+            assert personal_traces(window, needles)  # the probe sees the data before the wipe
             qtbot.keyClick(window, Qt.Key.Key_Escape)
             settle()
             assert controller.session.phase is Phase.IDLE
+            assert personal_traces(window, needles) == []
             left = _leftovers(window)
             for secret in (
                 DEMO_CITIZEN.full_name, DEMO_CITIZEN.id_number, "17/05/1999",

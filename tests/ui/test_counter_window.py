@@ -268,3 +268,28 @@ def test_operator_shortcut(qtbot: QtBot, tmp_path: Path) -> None:
     window, _ = _window(qtbot, tmp_path)
     with qtbot.waitSignal(window.operator_requested, timeout=1000):
         qtbot.keyClick(window, Qt.Key.Key_O, CTRL | Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_idle_warning_and_activity(qtbot: QtBot, tmp_path: Path, screenshot: Shot) -> None:
+    with themed("counter"):
+        window, controller = _window(qtbot, tmp_path)
+        _read(controller)
+        controller.idle_warning.emit(12)
+        settle()
+        notice = window.top.idle
+        assert notice.isVisible() and "12 giây" in notice.text()
+        screenshot(window, "counter_idle_warning")
+        before = len(controller.called("user_activity"))
+        qtbot.keyClick(window.procedure_list, Qt.Key.Key_Down)  # the officer is still there
+        assert len(controller.called("user_activity")) == before + 1
+        controller.idle_warning.emit(0)
+        assert not notice.isVisible() and notice.text() == ""
+
+
+def test_activity_elsewhere_is_not_counted(qtbot: QtBot, tmp_path: Path) -> None:
+    window, controller = _window(qtbot, tmp_path)
+    other = QtWidgets.QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClick(other, Qt.Key.Key_A)
+    assert controller.called("user_activity") == []

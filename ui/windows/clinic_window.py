@@ -26,7 +26,13 @@ from ui.printing import DeskPrinter, PrintError
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.theme import repolish
 from ui.widgets.citizen_panel import CitizenPanel, RoomyLabel
-from ui.windows.desk_parts import DeskTopBar, KeyEntry, failure_texts, needs_acknowledgement
+from ui.windows.desk_parts import (
+    ActivityWatcher,
+    DeskTopBar,
+    KeyEntry,
+    failure_texts,
+    needs_acknowledgement,
+)
 
 PATIENT_FIELDS = ("full_name", "date_of_birth", "sex", "id_number")
 TICKET_LINES = ("A", "U")
@@ -104,6 +110,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
         self._build()
         self._connect()
         self._shortcuts()
+        self._activity = ActivityWatcher(self, self.controller.user_activity)
         self.retranslate()
         self._show_phase()
 

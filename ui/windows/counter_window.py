@@ -29,7 +29,13 @@ from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.theme import repolish
 from ui.widgets.citizen_panel import CitizenPanel, RoomyLabel
 from ui.widgets.form_view import FormView
-from ui.windows.desk_parts import DeskTopBar, KeyEntry, failure_texts, needs_acknowledgement
+from ui.windows.desk_parts import (
+    ActivityWatcher,
+    DeskTopBar,
+    KeyEntry,
+    failure_texts,
+    needs_acknowledgement,
+)
 
 START, FORM, DONE = 0, 1, 2
 _FORM_PHASES = (Phase.FORM, Phase.REVIEW, Phase.SUBMITTING)
@@ -86,6 +92,7 @@ class CounterWindow(QtWidgets.QMainWindow):
         self._build()
         self._connect()
         self._shortcuts()
+        self._activity = ActivityWatcher(self, self.controller.user_activity)
         self.retranslate()
         self._show_phase()
 

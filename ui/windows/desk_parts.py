@@ -5,6 +5,8 @@ needs keys, the failure texts, and the top bar with the offline banner and langu
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from datetime import date
 
 from kiosk.record import RecordError, parse_date
@@ -208,6 +210,7 @@ class DeskTopBar(QtWidgets.QFrame):
         self.subtitle = QtWidgets.QLabel(self)
         self.subtitle.setObjectName("hint")
         self.banner = OfflineBanner(controller, self, show_dead=True)  # type: ignore[arg-type]
+        self.idle = IdleNotice(controller, self)
         self.language = LanguageSwitch(self)
         titles = QtWidgets.QVBoxLayout()
         titles.setSpacing(0)
@@ -218,4 +221,79 @@ class DeskTopBar(QtWidgets.QFrame):
         row.addLayout(titles)
         row.addStretch(1)
         row.addWidget(self.banner, 4)
+        row.addWidget(self.idle, 4)
         row.addWidget(self.language)
+
+
+class ActivityWatcher(QtCore.QObject):
+    """Calls ``on_activity`` (at most once a second) for every key press, click, wheel or touch
+    in ``window``: the controller's idle timer restarts while the officer works."""
+
+    EVENTS = (
+        QtCore.QEvent.Type.KeyPress,
+        QtCore.QEvent.Type.MouseButtonPress,
+        QtCore.QEvent.Type.Wheel,
+        QtCore.QEvent.Type.TouchBegin,
+    )
+
+    def __init__(self, window: QtWidgets.QWidget, on_activity: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._on_activity = on_activity
+        self._last = -1.0
+        app = QtWidgets.QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if (
+            event.type() in self.EVENTS
+            and isinstance(watched, QtWidgets.QWidget)
+            and watched.window() is self._window
+        ):
+            now = time.monotonic()
+            if now - self._last >= 1.0:
+                self._last = now
+                self._on_activity()
+        return False
+
+
+class IdleNotice(QtWidgets.QLabel):
+    """ "The session will be wiped in N s" from the controller's ``idle_warning``; hidden at 0."""
+
+    def __init__(self, controller: QtCore.QObject, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("idle_notice")
+        self.setProperty("severity", "warning")
+        self.setMargin(6)
+        self.setWordWrap(True)
+        self._seconds = 0
+        controller.idle_warning.connect(self.set_seconds)  # type: ignore[attr-defined]
+        self.hide()
+
+    @property
+    def seconds(self) -> int:
+        return self._seconds
+
+    def set_seconds(self, seconds: int) -> None:
+        self._seconds = max(0, int(seconds))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self._seconds <= 0:
+            self.clear()
+            self.hide()
+            return
+        self.setText(
+            self.tr(
+                "Không thấy thao tác: phiên sẽ tự xóa sau %n giây. Bấm phím bất kỳ để tiếp tục.",
+                "",
+                self._seconds,
+            )
+        )
+        self.show()
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -162,7 +162,7 @@
 <context>
     <name>ClinicWindow</name>
     <message>
-        <location filename="../../../ui/windows/clinic_window.py" line="+271"/>
+        <location filename="../../../ui/windows/clinic_window.py" line="+278"/>
         <source>Không in được phiếu: kiểm tra máy in.</source>
         <translation>Could not print the ticket: check the printer.</translation>
     </message>
@@ -329,7 +329,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../../ui/windows/counter_window.py" line="+325"/>
+        <location filename="../../../ui/windows/counter_window.py" line="+332"/>
         <source>Đọc thẻ trước khi chọn thủ tục.</source>
         <translation>Read the card before choosing a procedure.</translation>
     </message>
@@ -496,7 +496,7 @@
 <context>
     <name>DeskTexts</name>
     <message>
-        <location filename="../../../ui/windows/desk_parts.py" line="+25"/>
+        <location filename="../../../ui/windows/desk_parts.py" line="+27"/>
         <source>Thẻ đã bị rút ra khi đang đọc</source>
         <translation>The card was removed during the read</translation>
     </message>
@@ -582,9 +582,20 @@
     </message>
 </context>
 <context>
+    <name>IdleNotice</name>
+    <message numerus="yes">
+        <location line="+204"/>
+        <source>Không thấy thao tác: phiên sẽ tự xóa sau %n giây. Bấm phím bất kỳ để tiếp tục.</source>
+        <translation>
+            <numerusform>No activity: the session will be wiped in %n second. Press any key to continue.</numerusform>
+            <numerusform>No activity: the session will be wiped in %n seconds. Press any key to continue.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>KeyEntry</name>
     <message>
-        <location line="+85"/>
+        <location line="-119"/>
         <source>Số định danh gồm đúng 12 chữ số.</source>
         <translation>The ID number has exactly 12 digits.</translation>
     </message>
