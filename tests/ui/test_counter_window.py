@@ -287,7 +287,7 @@ def test_idle_warning_and_activity(qtbot: QtBot, tmp_path: Path, screenshot: Sho
 
 
 def test_activity_elsewhere_is_not_counted(qtbot: QtBot, tmp_path: Path) -> None:
-    window, controller = _window(qtbot, tmp_path)
+    _, controller = _window(qtbot, tmp_path)
     other = QtWidgets.QLineEdit()
     qtbot.addWidget(other)
     other.show()
