@@ -42,6 +42,7 @@ SPOOL_MAX_AGE_S = 24 * 3600.0
 NO_PRINTER = "none"
 SLIP_DPI = 203  # the usual thermal head: 8 dots per mm (384 dots on 58 mm paper, 576 on 80 mm)
 FORM_DPI = 300
+TARGET_TTL_S = 30.0
 
 
 class PrintError(RuntimeError):
@@ -88,12 +89,26 @@ class DeskPrinter:
         self._factory = printer_factory
         self._clock = clock
         self._zone = ZoneInfo(timezone)
+        self._target: str | None = None
+        self._target_at: float | None = None
         self.purge_spool()
 
     # -- where jobs go --------------------------------------------------------------------------
 
     def target(self) -> str | None:
-        """The printer's name, or None when jobs are spooled to files."""
+        """The printer's name, or None when jobs are spooled to files.
+
+        Asked of the print system at most every :data:`TARGET_TTL_S` seconds: the clinic asks
+        at every check-in, and a CUPS query must not slow the desk down; a printer plugged in
+        later is still found within that time."""
+        now = self._clock()
+        if self._target_at is not None and now - self._target_at < TARGET_TTL_S:
+            return self._target
+        self._target = self._find_target()
+        self._target_at = now
+        return self._target
+
+    def _find_target(self) -> str | None:
         if self._factory is not None:
             return self.printer_name or "injected"
         if self.printer_name.lower() == NO_PRINTER:

@@ -155,3 +155,21 @@ def test_unwritable_spool_is_a_print_error(qtbot: QtBot, tmp_path: Path) -> None
 def test_bad_paper_width_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="paper"):
         DeskPrinter("none", tmp_path, paper_mm=70)
+
+
+def test_the_printer_is_looked_up_at_most_every_30_s(qtbot: QtBot, tmp_path: Path) -> None:
+    calls: list[int] = []
+    now = [NOW]
+    printer = DeskPrinter("none", tmp_path, clock=lambda: now[0])
+    original = printer._find_target
+
+    def counting() -> str | None:
+        calls.append(1)
+        return original()
+
+    printer._find_target = counting  # type: ignore[method-assign]
+    assert printer.target() is None and printer.target() is None
+    assert len(calls) == 1
+    now[0] += 31
+    printer.target()
+    assert len(calls) == 2
