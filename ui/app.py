@@ -26,7 +26,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,8 +154,9 @@ class Shell(QObject):
         self.mode = mode
         self.fullscreen = fullscreen
         self.closing = False
-        #: Ends the event loop after "leave" (tests replace it to keep theirs running).
-        self.quit_app: Callable[[], None] = QtCore.QCoreApplication.quit
+        # Ends the event loop after "leave" (tests replace it to keep theirs running). exit(),
+        # not quit(): Qt 6's quit() first asks every window to close, and a kiosk refuses.
+        self.quit_app: Callable[[], None] = lambda: QtCore.QCoreApplication.exit(0)
         idle = cfg.ui.idle_timeout_s if mode == "kiosk" else None
         self.controller = SessionController(env, mode=mode, idle_timeout_s=idle, parent=self)
         self.window = build_window(mode, self.controller, env)
@@ -204,13 +205,15 @@ class Shell(QObject):
         else:
             self.operator.resize(*DESK_SIZE)
             self.operator.show()
-        self.operator.raise_()
-        self.operator.activateWindow()
+        if QtGui.QGuiApplication.platformName() != "offscreen":  # it warns there
+            self.operator.raise_()
+            self.operator.activateWindow()
 
     @Slot()
     def close_operator(self) -> None:
         self.operator.hide()
-        self.window.activateWindow()
+        if QtGui.QGuiApplication.platformName() != "offscreen":
+            self.window.activateWindow()
 
     @Slot()
     def quit(self) -> None:
@@ -228,9 +231,20 @@ class Shell(QObject):
         self.quit_app()
 
     def shutdown(self) -> None:
-        """Stop the controller (wipes the session) and release the environment."""
+        """Stop the controller (wipes the session), close the windows, release the environment.
+
+        The windows are deleted before the environment closes: none may outlive what it shows.
+        """
         with contextlib.suppress(Exception):
             self.controller.close()
+        allow = getattr(self.window, "allow_close", None)
+        if callable(allow):
+            allow()
+        for widget in (self.demo_panel, self.operator, self.window):
+            if widget is not None:
+                widget.close()
+                widget.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
         with contextlib.suppress(Exception):
             self.env.close()
 
@@ -247,13 +261,20 @@ class Shell(QObject):
             _log.warning("receipt not printed: %s", getattr(exc, "code", type(exc).__name__))
 
 
-def _interruptible(app: QtWidgets.QApplication) -> None:
+@contextlib.contextmanager
+def _interruptible(app: QtWidgets.QApplication, quit_: Callable[[], None]) -> Iterator[None]:
     """Let Ctrl+C in the terminal end a desk/demo session (Python runs between Qt events)."""
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    previous = signal.signal(signal.SIGINT, lambda *_: quit_())
     timer = QtCore.QTimer(app)
     timer.setInterval(250)
     timer.timeout.connect(lambda: None)
     timer.start()
+    try:
+        yield
+    finally:
+        timer.stop()
+        timer.deleteLater()
+        signal.signal(signal.SIGINT, previous)
 
 
 def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
@@ -274,8 +295,10 @@ def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
     shell = Shell(cfg, env, mode=mode, fullscreen=fullscreen)
     try:
         shell.show()
-        if mode != "kiosk" or not fullscreen:
-            _interruptible(app)
-        return int(app.exec())
+        # A kiosk full screen ends only through the operator screen.
+        interrupt = (_interruptible(app, shell.quit) if mode != "kiosk" or not fullscreen
+                     else contextlib.nullcontext())
+        with interrupt:
+            return int(app.exec())
     finally:
         shell.shutdown()

@@ -649,7 +649,7 @@ class OperatorScreen(QtWidgets.QWidget):
                 "auth": self.tr("Máy chủ từ chối chữ ký của thiết bị"),
             }[kind])
         elif c is not None and c.state is State.ONLINE:
-            device.append(self.tr("Máy chủ chấp nhận thiết bị"))
+            device.append(self.tr("Máy chủ chưa từ chối thiết bị lần nào"))
         else:
             device.append(self.tr("Chưa biết trạng thái đăng ký (chưa gửi được hồ sơ nào)"))
         if st.demo:

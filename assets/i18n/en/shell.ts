@@ -72,7 +72,7 @@
 <context>
     <name>OperatorScreen</name>
     <message numerus="yes">
-        <location filename="../../../ui/operator_screen.py" line="+520"/>
+        <location filename="../../../ui/operator_screen.py" line="+534"/>
         <source>Sai mã PIN. Còn %n lần thử.</source>
         <translation>
             <numerusform>Wrong PIN. %n attempt left.</numerusform>
@@ -233,8 +233,8 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Máy chủ chấp nhận thiết bị</source>
-        <translation>The server accepts this device</translation>
+        <source>Máy chủ chưa từ chối thiết bị lần nào</source>
+        <translation>The server has not refused this device</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -271,7 +271,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+48"/>
+        <location line="+55"/>
         <source>Đã đưa %n hồ sơ lỗi trở lại hàng đợi.</source>
         <translation>
             <numerusform>%n failed submission is back in the queue.</numerusform>
