@@ -241,3 +241,156 @@ def test_console_entry_point_never_prints_a_traceback(tmp_path: Path) -> None:
                         "status", "--json"], capture_output=True, text=True, cwd=REPO,
                        env=python_env(), timeout=60)
     assert r.returncode == 0 and json.loads(r.stdout)["depth"] == 0
+
+
+# --- the application's options and [ui] ----------------------------------------------------
+
+
+def test_ui_table_is_read_and_checked(tmp_path: Path) -> None:
+    from kiosk.config import UiConfig, hash_operator_pin
+
+    pin_hash = hash_operator_pin("4321", iterations=1000)
+    path = write_config(tmp_path, extra=(
+        f'[ui]\nmode = "clinic"\nlanguage = "en"\nidle_timeout_s = 45\n'
+        f'operator_pin_hash = "{pin_hash}"\nfullscreen = false\nspeech = true\n'
+        f'printer = "none"\n'))
+    ui = load_config(path, env={}).ui
+    assert ui == UiConfig(mode="clinic", language="en", idle_timeout_s=45.0,
+                          operator_pin_hash=pin_hash, fullscreen=False, speech=True,
+                          printer="none")
+    assert load_config(None, env={}).ui == UiConfig()  # kiosk, Vietnamese, 60 s, no PIN
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[ui]\nmode = 'desk'\n", "[ui] mode"),
+        ("[ui]\nlanguage = 'fr'\n", "[ui] language"),
+        ("[ui]\nidle_timeout_s = 2\n", "idle_timeout_s"),
+        ("[ui]\nidle_timeout_s = 86400\n", "idle_timeout_s"),
+        ("[ui]\nfullscreen = 'yes'\n", "fullscreen"),
+        ("[ui]\noperator_pin_hash = '1234'\n", "operator_pin_hash"),
+        ("[ui]\noperator_pin_hash = 'pbkdf2_sha256$1$abc$def'\n", "kiosk pin-hash"),
+        ("[ui]\nprocedures = ['ct01']\n", "[site] procedures"),
+        ("[ui]\nidle_timout_s = 30\n", "idle_timout_s"),
+    ],
+)
+def test_ui_table_errors_name_the_key(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert fragment in err.value.message
+
+
+def test_operator_pin_hash_round_trip() -> None:
+    from kiosk.config import check_operator_pin, hash_operator_pin
+
+    first = hash_operator_pin("2468", iterations=1000)
+    second = hash_operator_pin("2468", iterations=1000)
+    assert first != second  # a fresh salt each time
+    assert first.startswith("pbkdf2_sha256$1000$")
+    assert check_operator_pin("2468", first) and check_operator_pin("2468", second)
+    assert not check_operator_pin("2469", first)
+    assert not check_operator_pin("24680", first)
+    assert not check_operator_pin("abcd", first)  # not a PIN at all: refused, not an error
+    assert hash_operator_pin("2468", salt=b"s" * 16) == hash_operator_pin("2468", salt=b"s" * 16)
+    assert hash_operator_pin("2468").startswith("pbkdf2_sha256$600000$")
+    for bad in ("123", "1234567890123", "12a4", "١٢٣٤"):  # short, long, letters, Arabic digits
+        with pytest.raises(ConfigError):
+            hash_operator_pin(bad)
+    with pytest.raises(ConfigError):
+        check_operator_pin("2468", "sha1$whatever")
+
+
+def test_pin_hash_command(capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kiosk.config import check_operator_pin
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("135790\n"))
+    code, doc = run(capsys, "pin-hash", "--json")
+    assert code == 0
+    assert check_operator_pin("135790", str(doc["operator_pin_hash"]))
+    monkeypatch.setattr("sys.stdin", io.StringIO("135790\n"))
+    assert main(["pin-hash"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith('operator_pin_hash = "pbkdf2_sha256$600000$') and line.endswith('"')
+    monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
+    code, doc = run(capsys, "pin-hash")
+    assert code == 1 and doc["error"]["code"] == "invalid_input"  # type: ignore[index]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("kiosk ") and out != "kiosk "
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--demo", "outbox", "status"], "--demo: only without a command"),
+        (["--mode", "clinic", "enroll"], "--mode: only without a command"),
+        (["--headless"], "--headless needs --demo"),
+        (["--screenshots", "out"], "--screenshots needs --headless"),
+        (["--mode", "desk"], "invalid choice"),
+        (["--lang", "fr"], "invalid choice"),
+    ],
+)
+def test_application_options_misuse(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                    fragment: str) -> None:
+    code, doc = run(capsys, *argv)
+    assert code == 1
+    assert doc["error"]["code"] == "usage"  # type: ignore[index]
+    assert fragment in doc["error"]["message"]  # type: ignore[index]
+
+
+def test_no_display_is_a_clear_error(capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.cli
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    code, doc = run(capsys, "--demo")
+    assert code == 1
+    assert doc["error"]["code"] == "no_display"  # type: ignore[index]
+    assert "--headless" in doc["error"]["message"]  # type: ignore[index]
+    assert not kiosk.cli.has_display({})
+    assert kiosk.cli.has_display({"WAYLAND_DISPLAY": "wayland-0"})
+
+
+def test_headless_runs_the_walkthrough_offscreen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--headless hands over to ui.walkthrough.run_walkthrough(out_dir, modes)."""
+    import types
+
+    import kiosk.cli
+
+    calls: list[tuple[Path, list[str], str | None]] = []
+    fake = types.ModuleType("ui.walkthrough")
+
+    def run_walkthrough(out_dir: Path, modes: list[str]) -> int:
+        import os
+
+        calls.append((out_dir, modes, os.environ.get("QT_QPA_PLATFORM")))
+        return 3
+
+    fake.run_walkthrough = run_walkthrough  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ui.walkthrough", fake)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    out = tmp_path / "shots"
+    assert main(["--demo", "--headless", "--screenshots", str(out)]) == 3
+    assert calls[-1] == (out, ["kiosk", "counter", "clinic"], "offscreen")
+    assert main(["--demo", "--headless", "--mode", "clinic"]) == 3
+    assert calls[-1][:2] == (kiosk.cli.DEFAULT_SCREENSHOTS, ["clinic"])
+    monkeypatch.setenv("DISPLAY", ":0")  # a display: the walkthrough shows its windows
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    assert main(["--demo", "--headless"]) == 3
+    assert calls[-1][2] is None
