@@ -187,3 +187,22 @@ def test_run_starts_and_ends_with_the_event_loop(qapp: QtWidgets.QApplication,
     assert current_language() == "en"
     for widget in QtWidgets.QApplication.topLevelWidgets():
         widget.close()
+
+
+def test_the_qt_binding_does_not_leak_a_reference_per_signal() -> None:
+    """PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own:
+    every ``.emit()`` from Python takes one from ``True`` until the interpreter aborts
+    ("bool_dealloc: deallocating True or False") — a kiosk would die after some thousand
+    signals. 6.11.3 is sound; this fails on a binding with the defect."""
+    import sys
+
+    from ui.qt import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal()
+
+    emitter = Emitter()
+    before = sys.getrefcount(True)
+    for _ in range(50):
+        emitter.ping.emit()
+    assert sys.getrefcount(True) - before == 0
