@@ -129,12 +129,14 @@ QPushButton {{
 }}
 QPushButton:focus {{ border: 3px solid {FOCUS}; }}
 QPushButton:pressed {{ background-color: {PRIMARY_DOWN}; color: white; }}
-QPushButton:checked {{ background-color: {PRIMARY}; color: white; font-weight: bold; }}
 QPushButton[role="primary"] {{ background-color: {PRIMARY}; color: white; font-weight: bold; }}
 QPushButton[role="primary"]:pressed {{ background-color: {PRIMARY_DOWN}; }}
 QPushButton[role="secondary"] {{ background-color: {SECONDARY_BG}; color: {PRIMARY_DOWN}; }}
 QPushButton[role="danger"] {{
     background-color: {DANGER}; color: white; border-color: {DANGER}; font-weight: bold;
+}}
+QPushButton:checked, QPushButton[role]:checked {{
+    background-color: {PRIMARY}; color: white; font-weight: bold; border-color: {PRIMARY_DOWN};
 }}
 QPushButton:disabled, QPushButton[role]:disabled {{
     background-color: {DISABLED_BG}; color: {DISABLED_FG}; border-color: {DISABLED_BG};

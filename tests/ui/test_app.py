@@ -149,16 +149,28 @@ def test_configured_pin_replaces_the_demo_pin(qtbot: QtBot, env: AppEnvironment)
         shell.shutdown()
 
 
-def test_clinic_shell_opens_the_operator_from_the_desk(qtbot: QtBot,
-                                                       env: AppEnvironment) -> None:
-    create_application("clinic")
-    shell, _ = shell_for(qtbot, env, "clinic")
+@pytest.mark.parametrize(("mode", "window_class"), [("counter", "CounterWindow"),
+                                                    ("clinic", "ClinicWindow")])
+def test_desk_shell_opens_the_operator_from_the_desk(
+        qtbot: QtBot, env: AppEnvironment, mode: str, window_class: str,
+        screenshot: Shot) -> None:
+    create_application(mode)  # type: ignore[arg-type]
+    shell, quits = shell_for(qtbot, env, mode)
     try:
         shell.show()
-        assert type(shell.window).__name__ == "ClinicWindow"
+        assert type(shell.window).__name__ == window_class
+        assert shell.window.property("mode") == mode
+        assert shell.window.isVisible()
         shell.window.operator_requested.emit()  # type: ignore[attr-defined]
         assert shell.operator.isVisible()
-        assert shell.operator.property("mode") == "clinic"
+        assert shell.operator.property("mode") == mode
+        qtbot.wait(50)
+        screenshot(shell.operator, f"app_{mode}_operator_pin_vi")
+        unlock(qtbot, shell.operator, DEMO_PIN)
+        shell.operator.back_button.click()
+        assert not shell.operator.isVisible() and shell.window.isVisible()
+        shell.quit()
+        assert quits == ["quit"] and not shell.window.isVisible()
     finally:
         shell.shutdown()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,8 @@ from ui.i18n import (
     source_strings,
     toggle_language,
 )
-from ui.qt import QtWidgets
+from ui.qt import QtGui, QtWidgets
+from ui.theme import KIOSK_TOUCH_PX, apply_theme
 from ui.widgets.language_switch import LanguageSwitch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,6 +104,29 @@ def test_switching_language_retranslates_live_widgets(qtbot: QtBot) -> None:
     assert switch.toolTip() == "Chọn ngôn ngữ hiển thị"
     assert switch.button("vi").isChecked()
     assert pick("Họ và tên", "Full name") == "Họ và tên"
+
+
+@pytest.mark.parametrize("mode", ["kiosk", "counter"])
+def test_the_switch_is_big_in_kiosk_mode(qtbot: QtBot, qapp: QtWidgets.QApplication, mode: str,
+                                         screenshot: Callable[[object, str], Path]) -> None:
+    apply_theme(qapp, mode)  # type: ignore[arg-type]
+    try:
+        switch = LanguageSwitch()
+        qtbot.addWidget(switch)
+        switch.show()
+        qtbot.waitExposed(switch)
+        height = switch.button("vi").height()
+        assert height >= (KIOSK_TOUCH_PX if mode == "kiosk" else 24)
+        assert switch.button("vi").width() >= height  # a square-ish target, not a sliver
+        set_language("en")
+        screenshot(switch, f"language_switch_{mode}_en")
+        on = switch.button("en").grab().toImage()
+        off = switch.button("vi").grab().toImage()
+        middle = (on.width() // 2, 4)  # above the letters: the button's fill
+        assert on.pixelColor(*middle) != off.pixelColor(*middle)  # the chosen side stands out
+    finally:
+        qapp.setStyleSheet("")
+        qapp.setFont(QtGui.QFont())
 
 
 def test_pressing_the_current_language_changes_nothing(qtbot: QtBot) -> None:
