@@ -142,6 +142,7 @@ def test_starts_locked_and_a_right_pin_opens_the_status(
     set_language("en")
     assert "7 CSCA certificates" in screen.trust_text.text()
     assert "Queued: 2" in screen.outbox_text.text()
+    qtbot.wait(50)  # the buttons' new widths reach the layout
     screenshot(screen, "operator_status_kiosk_en")
 
 
