@@ -47,14 +47,17 @@ Additions (this implementation; also stable):
     readers() -> list[str];  card_present() -> bool;  connectivity() -> ConnectivityStatus
     mode (property), env (property)
     review() returns False (and emits form_changed with the errors) when the form is invalid.
+    SessionController(..., clock=time.monotonic, receipt_wait_s=3.0, no_reader_after_s=3.0)
 
 Behaviour: a card placed while IDLE/WAIT_CARD starts the read when the keys are known (else
 NEED_KEYS); a QR code while IDLE waits for the card (WAIT_CARD) or reads at once. A card removed
 during the read fails with card_removed and placing it again retries by itself; a card removed
 after the read does not end the session. A reader unplugged before or during the read fails with
-no_reader; plugging one back returns to IDLE by itself. Clinic mode checks in automatically after
+no_reader, and so does starting with no reader at all (after no_reader_after_s); plugging one
+in returns to IDLE by itself. Clinic mode checks in automatically after
 a genuine or unknown_issuer read; data_altered / clone_suspected stop with clone_suspected, which
-the receptionist acknowledges with retry() or end_session(). Idle timeout: idle_warning(n) each
+the receptionist acknowledges with retry() or end_session(). A card or QR code after DONE or
+CHECKED_IN starts the next person's session (wiped first). Idle timeout: idle_warning(n) each
 second of the last 15 s, then the wipe; user_activity() cancels (idle_warning(0)).
 """
 
@@ -101,6 +104,8 @@ MODES = ("kiosk", "counter", "clinic")
 IDLE_WARNING_S = 15
 #: How long submit() waits for the intake server's receipt before saying "saved, will be sent".
 RECEIPT_WAIT_S = 3.0
+#: Without any reader this long after start(), the no_reader failure screen is shown.
+NO_READER_AFTER_S = 3.0
 #: Verdicts after which the clinic desk checks the patient in by itself.
 CLINIC_OK = frozenset({"genuine", "unknown_issuer"})
 #: Phases of a finished session: a new card or QR code starts the next one.
@@ -140,6 +145,7 @@ class SessionController(QObject):
         parent: QObject | None = None,
         clock: Callable[[], float] = time.monotonic,
         receipt_wait_s: float = RECEIPT_WAIT_S,
+        no_reader_after_s: float | None = NO_READER_AFTER_S,
     ) -> None:
         super().__init__(parent)
         if mode not in MODES:
@@ -151,6 +157,7 @@ class SessionController(QObject):
         self._idle_timeout = idle_timeout_s
         self._clock = clock
         self._receipt_wait_s = receipt_wait_s
+        self._no_reader_after_s = no_reader_after_s
         self._session = Session(clock=clock)
         self._worker = Worker(self)
         self._events = Bridge(self._on_bridged, self)
@@ -209,6 +216,8 @@ class SessionController(QObject):
         self._env.backend.start(lambda event: self._events.post(("card", event)))
         if self._idle_timeout is not None:
             self._idle_timer.start()
+        if self._no_reader_after_s is not None:
+            QTimer.singleShot(int(self._no_reader_after_s * 1000), self._check_no_reader)
         self.connectivity_changed.emit(runtime.connectivity.status())
         self.phase_changed.emit(self._session.phase.value)
 
@@ -225,6 +234,13 @@ class SessionController(QObject):
         self._job += 1
         self._worker.wait(10_000)
         self._session.wipe()
+
+    def _check_no_reader(self) -> None:
+        """Started without any reader: say so (plugging one in returns to IDLE by itself)."""
+        s = self._session
+        if self._closed or self._readers or s.phase is not Phase.IDLE or s.has_personal_data:
+            return
+        self._fail(FailureInfo(Failure.NO_READER, "no_reader", True))
 
     # --- bridged events (GUI thread) -----------------------------------------------------------
 

@@ -242,3 +242,21 @@ def test_clinic_checks_in_automatically(
         assert later.args[0].sent and later.args[0].receipt
     finally:
         ctrl.close()
+
+
+def test_starting_without_a_reader_says_so_until_one_is_plugged_in(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    backend = VirtualBackend(link=None, plugged=False)
+    env = build_environment(KioskConfig.defaults(tmp_path), demo=True, backend=backend)
+    ctrl = SessionController(env, mode="kiosk", idle_timeout_s=None, no_reader_after_s=0.2)
+    try:
+        with qtbot.waitSignal(ctrl.failed, timeout=TIMEOUT_MS) as failed:
+            ctrl.start()
+        assert failed.args[0].kind is Failure.NO_READER and ctrl.readers() == []
+        with qtbot.waitSignal(ctrl.wiped, timeout=TIMEOUT_MS):
+            backend.replug()
+        assert phase_of(ctrl) is Phase.IDLE and ctrl.readers() == [VIRTUAL_READER]
+    finally:
+        ctrl.close()
+        env.close()
