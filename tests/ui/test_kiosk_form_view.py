@@ -197,3 +197,15 @@ def test_clear_forgets_every_value(qtbot: QtBot, procedures: dict[str, Procedure
 def test_unknown_density_refused() -> None:
     with pytest.raises(ValueError):
         FormView(density="huge")  # type: ignore[arg-type]
+
+
+def test_date_typed_as_digits_only(qtbot: QtBot, procedures: dict[str, Procedure]) -> None:
+    view = make_view(qtbot)
+    record = CitizenRecord.from_qr(qr_mapping())
+    filler = Filler(view, procedures["khai_sinh_lien_thong"], record)
+    child_dob = view.editor("child_dob")
+    assert isinstance(child_dob, QtWidgets.QLineEdit)
+    assert child_dob.property("keyboard") == "numeric"
+    child_dob.setText("01022024")  # the numeric pad, no slashes
+    assert filler.answers["child_dob"] == "01/02/2024"
+    assert view.error_text("child_dob") == ""

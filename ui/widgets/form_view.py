@@ -433,7 +433,10 @@ class FormView(QtWidgets.QWidget):
 
     def _line_changed(self, row: _Row) -> None:
         if row.line is not None:
-            self._emit(row, row.line.text())
+            text = row.line.text()
+            if row.field.type == "date":
+                text = date_from_digits(text)
+            self._emit(row, text)
 
     def _text_changed(self, row: _Row) -> None:
         if row.text is not None:
@@ -569,3 +572,11 @@ class FormView(QtWidgets.QWidget):
 
 def _same_row(rows: dict[str, _Row], a: QtWidgets.QWidget, b: QtWidgets.QWidget) -> bool:
     return any(r.frame.isAncestorOf(a) and r.frame.isAncestorOf(b) for r in rows.values())
+
+
+def date_from_digits(text: str) -> str:
+    """"05091999" (typed on the numeric pad without slashes) as "05/09/1999"; else unchanged."""
+    digits = text.strip()
+    if len(digits) == 8 and digits.isdigit():
+        return f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
+    return text
