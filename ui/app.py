@@ -262,9 +262,13 @@ class Shell(QObject):
 
 
 @contextlib.contextmanager
-def _interruptible(app: QtWidgets.QApplication, quit_: Callable[[], None]) -> Iterator[None]:
-    """Let Ctrl+C in the terminal end a desk/demo session (Python runs between Qt events)."""
-    previous = signal.signal(signal.SIGINT, lambda *_: quit_())
+def _stoppable(app: QtWidgets.QApplication, quit_: Callable[[], None], *,
+               interrupt: bool) -> Iterator[None]:
+    """SIGTERM (a service manager stopping the kiosk) ends the session cleanly: the citizen's
+    data wiped, the outbox closed. With ``interrupt``, Ctrl+C in the terminal too (not on a
+    locked-down kiosk). Python only runs between Qt events, so a timer gives it a turn."""
+    signals = [signal.SIGTERM] + ([signal.SIGINT] if interrupt else [])
+    previous = {sig: signal.signal(sig, lambda *_: quit_()) for sig in signals}
     timer = QtCore.QTimer(app)
     timer.setInterval(250)
     timer.timeout.connect(lambda: None)
@@ -274,7 +278,8 @@ def _interruptible(app: QtWidgets.QApplication, quit_: Callable[[], None]) -> It
     finally:
         timer.stop()
         timer.deleteLater()
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
@@ -295,10 +300,8 @@ def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
     shell = Shell(cfg, env, mode=mode, fullscreen=fullscreen)
     try:
         shell.show()
-        # A kiosk full screen ends only through the operator screen.
-        interrupt = (_interruptible(app, shell.quit) if mode != "kiosk" or not fullscreen
-                     else contextlib.nullcontext())
-        with interrupt:
+        # A kiosk full screen ends only through the operator screen (or its service manager).
+        with _stoppable(app, shell.quit, interrupt=mode != "kiosk" or not fullscreen):
             return int(app.exec())
     finally:
         shell.shutdown()

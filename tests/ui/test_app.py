@@ -201,6 +201,25 @@ def test_run_starts_and_ends_with_the_event_loop(qapp: QtWidgets.QApplication,
         widget.close()
 
 
+def test_sigterm_ends_the_application_cleanly(qapp: QtWidgets.QApplication,
+                                              tmp_path: Path) -> None:
+    """A service manager's SIGTERM leaves through the shell: session wiped, env closed."""
+    import os
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    QtCore.QTimer.singleShot(800, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    watchdog = QtCore.QTimer()
+    watchdog.setSingleShot(True)
+    watchdog.timeout.connect(lambda: QtCore.QCoreApplication.exit(7))  # never hang the suite
+    watchdog.start(15_000)
+    status = run(AppOptions(mode="counter", demo=True), KioskConfig.defaults(tmp_path))
+    watchdog.stop()
+    assert status == 0
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
+    assert not [w for w in QtWidgets.QApplication.topLevelWidgets() if w.isVisible()]
+
+
 def test_the_qt_binding_does_not_leak_a_reference_per_signal() -> None:
     """PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own:
     every ``.emit()`` from Python takes one from ``True`` until the interpreter aborts
