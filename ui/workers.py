@@ -10,6 +10,8 @@ own threads (card events, connectivity changes, outbox changes).
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -104,3 +106,48 @@ class Bridge(QObject):
     def _deliver(self, value: object) -> None:
         # An exception here is reported by Qt (and fails a pytest-qt test); the stream goes on.
         self._handler(value)
+
+
+# --- PySide6 6.12.0 on CPython 3.11: SignalInstance.emit() drops a reference to True -------------
+#
+# ``emit()`` returns ``True`` without a new reference, so every emit from Python lowers True's
+# refcount by one; after a few thousand emits (a few reads with progress) CPython aborts with
+# "Fatal Python error: bool_dealloc: deallocating True or False". (Emissions from C++, such as
+# QTimer.timeout or QPushButton.clicked, are not affected; CPython 3.12+ makes True immortal.)
+# Detected at import with a probe signal and compensated by adding the missing reference; with a
+# fixed PySide6 the probe sees no leak and nothing is patched.
+
+
+def _emit_leaks_true() -> bool:
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(16):
+        probe.ping.emit()
+    return sys.getrefcount(True) - before <= -12
+
+
+def _patch_emit() -> bool:
+    if sys.version_info >= (3, 12) or not _emit_leaks_true():
+        return False
+    signal_instance = QtCore.SignalInstance
+    original = signal_instance.emit
+    incref = ctypes.pythonapi.Py_IncRef
+    incref.argtypes = [ctypes.py_object]
+    incref.restype = None
+
+    def emit(self: Any, *args: Any) -> Any:
+        result = original(self, *args)
+        if result is True or result is False:
+            incref(result)  # the reference emit() should have returned
+        return result
+
+    signal_instance.emit = emit  # type: ignore[method-assign]
+    return True
+
+
+#: Whether the refcount workaround above was needed (and applied) in this process.
+EMIT_PATCHED = _patch_emit()
+

@@ -260,3 +260,24 @@ def test_starting_without_a_reader_says_so_until_one_is_plugged_in(
     finally:
         ctrl.close()
         env.close()
+
+
+def test_emitting_from_python_does_not_drain_the_refcount_of_true(qtbot: QtBot) -> None:
+    """PySide6 6.12.0 + CPython 3.11: every emit() dropped a reference to True, and CPython
+    aborted after a few thousand (bool_dealloc). ui.workers compensates; this guards it."""
+    import sys
+
+    import ui.workers
+    from ui.qt import QObject, Signal
+
+    class Source(QObject):
+        changed = Signal(object)
+
+    source = Source()
+    got: list[int] = []
+    source.changed.connect(got.append)
+    before = sys.getrefcount(True)
+    for i in range(20_000):
+        source.changed.emit(i)
+    assert len(got) == 20_000
+    assert abs(sys.getrefcount(True) - before) < 100, ui.workers.EMIT_PATCHED
