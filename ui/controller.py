@@ -516,6 +516,13 @@ class SessionController(QObject):
         if s.phase not in (Phase.FORM, Phase.REVIEW) or s.form is None:
             return
         self.user_activity()
+        try:
+            locked = s.form.field(field_id).read_only
+        except KeyError:
+            locked = False
+        if locked:  # verified from the chip (or fixed by the site): keep it, show it again
+            self.form_changed.emit(s.form)
+            return
         previous = dict(s.answers)
         if value is None or value == "":
             s.answers.pop(field_id, None)

@@ -103,9 +103,11 @@ def test_kiosk_flow_qr_then_card_to_sent_receipt(
     with qtbot.waitSignal(ctrl.form_changed) as refilled:
         ctrl.set_answer("request", "Xin xác nhận thông tin cư trú để làm hồ sơ.")
     assert refilled.args[0].is_valid
-    ctrl.set_answer("full_name", "TÊN KHÁC")  # a verified field: the answer is ignored
+    with qtbot.waitSignal(ctrl.form_changed):
+        ctrl.set_answer("full_name", "TÊN KHÁC")  # a verified field: the answer is ignored
     assert ctrl.session.form is not None
     assert ctrl.session.form.field("full_name").value == "NGUYỄN VĂN THỬ"
+    assert "full_name" not in ctrl.session.answers
     assert ctrl.review() is True and phase_of(ctrl) is Phase.REVIEW
 
     with qtbot.waitSignal(ctrl.submitted, timeout=TIMEOUT_MS) as sent:
