@@ -171,7 +171,7 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../../ui/widgets/form_view.py" line="+532"/>
+        <location filename="../../../ui/widgets/form_view.py" line="+535"/>
         <source>đã xác thực từ chip</source>
         <translation>verified from the chip</translation>
     </message>
@@ -209,7 +209,7 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../../ui/windows/kiosk_window.py" line="+132"/>
+        <location filename="../../../ui/windows/kiosk_window.py" line="+133"/>
         <source>Bạn còn đó không?</source>
         <extracomment>Corner gesture that opens the operator screen. A wedge scanner types the QR text fast and ends it with Enter; shorter input is a keypress.</extracomment>
         <translation>Are you still there?</translation>
