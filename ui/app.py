@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ui.workers  # noqa: F401  (at import: the PySide6 6.12.0 emit() refcount workaround)
 from kiosk.config import KioskConfig, UiLanguage, UiMode
 from ui.i18n import TranslationMissingError, set_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Slot
@@ -245,6 +246,11 @@ class Shell(QObject):
                 widget.close()
                 widget.deleteLater()
         QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        # Closing the last window posted a Quit of its own (quitOnLastWindowClosed); the loop
+        # has ended already, and a stale Quit would end the next one at once.
+        app = QtCore.QCoreApplication.instance()
+        if app is not None:
+            QtCore.QCoreApplication.removePostedEvents(app, QtCore.QEvent.Type.Quit)
         with contextlib.suppress(Exception):
             self.env.close()
 

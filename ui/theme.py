@@ -8,7 +8,10 @@ Widgets never set colours themselves; they say what they are and this module sty
   ``clone_suspected`` or ``unverified``. Every verdict colour goes with words and a border
   pattern of its own (solid / dashed / double), never colour alone (WCAG 1.4.1);
 - ``severity`` (``info``/``warning``/``error``) on banners (:class:`ui.widgets.offline_banner`);
-- a ``mode`` property (``kiosk``/``counter``/``clinic``) on top-level windows.
+- a ``mode`` property (``kiosk``/``counter``/``clinic``) on top-level windows;
+- ``QLabel#field_error``/``#key_error`` (what to correct), ``#source_mark`` (where a value came
+  from; ``verified`` false greys it), ``locked`` frames (filled from the chip, read-only),
+  ``fresh`` (the clinic's newest ticket), ``tone`` keys of the on-screen keyboard.
 
 The sheet for a mode is applied to the whole application (:func:`apply_theme`), so a kiosk gets
 large type (20 pt body) and touch targets of at least 56 px everywhere, a counter a compact desk
@@ -33,6 +36,10 @@ VERDICTS: tuple[str, ...] = (
 #: The smallest height of anything a finger presses in kiosk mode (px).
 KIOSK_TOUCH_PX = 56
 FONT_FAMILY = "DejaVu Sans"
+# Vietnamese capitals with two marks (Ễ, Ấ, Ồ, Ử) rise 0.14-0.2 em above the font's ascent
+# in DejaVu Sans (measured: 29 px vs 25 at 20 pt, 46 vs 40 at 32 pt), and a QLabel is only
+# ascent + descent tall: without headroom "NGUYỄN" is drawn as "NGUYÊN".
+DIACRITIC_HEADROOM_EM = 0.25  # rounding to whole pixels takes up to 1 px at 11 pt
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,10 @@ SECONDARY_BG = "#e3e8ef"
 DANGER = "#b00020"  # white text on it: 6.6:1
 FOCUS = "#ff9900"
 DISABLED_BG = "#d0d0d0"
+ERROR_TEXT = "#9b0018"  # on PAPER: 7.9:1
+VERIFIED_TEXT = "#1e5c2e"  # "from the chip" marks, on PAPER: 7.4:1
+LOCKED_BG = "#eef3ee"  # fields filled from the verified chip: read-only
+TONE_BG = "#fff1cc"  # the keyboard's Vietnamese tone keys
 DISABLED_FG = "#5a5a5a"
 
 #: verdict -> (text colour, background, border colour, border style)
@@ -117,7 +128,7 @@ def stylesheet(mode: Mode) -> str:
     return f"""
 * {{ font-family: "{FONT_FAMILY}"; font-size: {m.body_pt}pt; }}
 QMainWindow, QDialog, QWidget[mode] {{ background-color: {PAPER}; color: {INK}; }}
-QLabel {{ color: {INK}; }}
+QLabel {{ color: {INK}; padding-top: {DIACRITIC_HEADROOM_EM}em; }}
 QLabel#title {{ font-size: {m.title_pt}pt; font-weight: bold; }}
 QLabel#subtitle {{ font-size: {m.subtitle_pt}pt; }}
 QLabel#hint {{ font-size: {m.hint_pt}pt; color: {MUTED}; }}
@@ -170,6 +181,12 @@ QWidget#language_switch QPushButton {{
     min-width: {m.button_min_px + 8}px; font-weight: bold;
 }}
 QToolTip {{ color: {INK}; background: white; border: 1px solid {MUTED}; }}
+QLabel#field_error, QLabel#key_error {{ color: {ERROR_TEXT}; font-weight: bold; }}
+QLabel#source_mark {{ color: {VERIFIED_TEXT}; font-size: {m.hint_pt}pt; }}
+QLabel#source_mark[verified="false"] {{ color: {MUTED}; }}
+QFrame[locked="true"] {{ background-color: {LOCKED_BG}; border-radius: {m.radius_px}px; }}
+QFrame[fresh="true"] {{ border: 4px solid {PRIMARY}; border-radius: {m.radius_px}px; }}
+QPushButton[tone="true"] {{ background-color: {TONE_BG}; }}
 """
 
 

@@ -167,3 +167,55 @@ def test_unknown_mode_and_verdict_are_refused(qtbot: QtBot) -> None:
     qtbot.addWidget(label)
     with pytest.raises(ValueError, match="unknown verdict"):
         set_verdict(label, "green")
+
+
+def test_text_colours_meet_wcag_aa_on_the_page() -> None:
+    from ui.theme import ERROR_TEXT, INK, MUTED, PAPER, PRIMARY, VERIFIED_TEXT
+
+    for colour in (INK, MUTED, ERROR_TEXT, VERIFIED_TEXT, PRIMARY):
+        assert contrast(colour, PAPER) >= 4.5, colour
+    assert contrast("#ffffff", PRIMARY) >= 4.5
+
+
+def test_field_errors_and_chip_marks_are_styled(qtbot: QtBot,
+                                                qapp: QtWidgets.QApplication) -> None:
+    from ui.theme import ERROR_TEXT, MUTED, VERIFIED_TEXT
+
+    apply_theme(qapp, "kiosk")
+    error = QtWidgets.QLabel("Ngày sinh không hợp lệ")
+    error.setObjectName("field_error")
+    mark = QtWidgets.QLabel("Từ chip")
+    mark.setObjectName("source_mark")
+    mark.setProperty("verified", True)
+    unverified = QtWidgets.QLabel("Từ mã QR")
+    unverified.setObjectName("source_mark")
+    unverified.setProperty("verified", False)
+    for label in (error, mark, unverified):
+        qtbot.addWidget(label)
+        label.ensurePolished()
+    assert error.palette().color(error.foregroundRole()).name() == ERROR_TEXT
+    assert mark.palette().color(mark.foregroundRole()).name() == VERIFIED_TEXT
+    assert unverified.palette().color(unverified.foregroundRole()).name() == MUTED
+
+
+def _first_ink_row(widget: QtWidgets.QWidget) -> int:
+    image = widget.grab().toImage()
+    background = image.pixelColor(image.width() - 1, image.height() - 1)
+    for y in range(image.height()):
+        if any(image.pixelColor(x, y) != background for x in range(image.width())):
+            return y
+    raise AssertionError("nothing drawn")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["", "title", "subtitle", "hint"])
+def test_stacked_vietnamese_marks_are_not_cut_off(qtbot: QtBot, qapp: QtWidgets.QApplication,
+                                                  mode: Mode, name: str) -> None:
+    """The tilde of Ễ and the hook of Ử sit above the font's ascent: a label must leave room,
+    or the citizen reads NGUYÊN VĂN THỨ for NGUYỄN VĂN THỬ."""
+    apply_theme(qapp, mode)
+    label = QtWidgets.QLabel("NGUYỄN VĂN THỬ")
+    label.setObjectName(name)
+    qtbot.addWidget(label)
+    label.adjustSize()
+    assert _first_ink_row(label) >= 1
