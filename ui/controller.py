@@ -297,7 +297,7 @@ class SessionController(QObject):
                 self._start_read()
         elif s.phase is Phase.FAILURE and s.failure is not None and s.failure.kind in (
             Failure.CARD_REMOVED, Failure.NO_READER, Failure.READ_ERROR, Failure.NOT_CCCD,
-            Failure.WRONG_KEYS,
+            Failure.WRONG_KEYS, Failure.QR_INVALID,
         ):  # fmt: skip
             s.reader = reader
             if s.keys is not None:

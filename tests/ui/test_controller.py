@@ -192,6 +192,18 @@ def test_invalid_qr_text(qtbot: QtBot, ctrl: SessionController) -> None:
     assert phase_of(ctrl) is Phase.IDLE
 
 
+def test_a_card_placed_on_the_bad_qr_screen_asks_for_keys(
+    qtbot: QtBot, ctrl: SessionController, backend: VirtualBackend
+) -> None:
+    ctrl.provide_qr_text("not a card QR")
+    assert phase_of(ctrl) is Phase.FAILURE
+    with qtbot.waitSignal(ctrl.card_inserted, timeout=TIMEOUT_MS):
+        backend.place()
+    assert phase_of(ctrl) is Phase.NEED_KEYS
+    with qtbot.waitSignal(ctrl.verdict_ready, timeout=TIMEOUT_MS):
+        ctrl.provide_qr_text(demo_qr_text())
+
+
 def test_reader_unplugged_and_replugged(
     qtbot: QtBot, ctrl: SessionController, backend: VirtualBackend
 ) -> None:
@@ -283,3 +295,20 @@ def test_emitting_from_python_does_not_drain_the_refcount_of_true(qtbot: QtBot) 
         source.changed.emit(i)
     assert len(got) == 20_000
     assert abs(sys.getrefcount(True) - before) < 100, ui.workers.EMIT_PATCHED
+
+
+def test_the_can_opens_a_pace_chip(
+    qtbot: QtBot, ctrl: SessionController, backend: VirtualBackend
+) -> None:
+    with qtbot.waitSignal(ctrl.card_inserted, timeout=TIMEOUT_MS):
+        backend.place(backend.demo_chip(ChipConfig(max_le=0xDF, pace="accept")))
+    with qtbot.waitSignal(ctrl.verdict_ready, timeout=TIMEOUT_MS) as got:
+        ctrl.provide_can("012345")
+    assert got.args[0].verdict == "genuine"
+    assert ctrl.session.record is not None and ctrl.session.qr_record is None
+
+
+def test_a_malformed_can_is_a_key_failure(qtbot: QtBot, ctrl: SessionController) -> None:
+    with qtbot.waitSignal(ctrl.failed) as failed:
+        ctrl.provide_can("12ab")
+    assert failed.args[0].kind is Failure.WRONG_KEYS and failed.args[0].code == "invalid_input"
