@@ -61,3 +61,17 @@ def relayout(widget: QtWidgets.QWidget) -> None:
     layout = widget.layout()
     if layout is not None:
         layout.activate()
+
+
+def touch_scrolling(area: QtWidgets.QAbstractScrollArea) -> None:
+    """Scroll ``area`` by dragging it with a finger (kiosk touch screens send mouse events);
+    a tap still clicks what is under it."""
+    viewport = area.viewport()
+    QtWidgets.QScroller.grabGesture(
+        viewport, QtWidgets.QScroller.ScrollerGestureType.LeftMouseButtonGesture
+    )
+    scroller = QtWidgets.QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    # Pass a press on at once: a tap on a button inside is a click, not a pending drag.
+    properties.setScrollMetric(QtWidgets.QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
+    scroller.setScrollerProperties(properties)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from kiosk.procedures.model import Procedure
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import button, button_row, label, screen_layout, touch_scrolling
 
 CARD_MIN_PX = 110
 
@@ -29,6 +29,7 @@ class ProceduresScreen(QtWidgets.QWidget):
         scroll = QtWidgets.QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        touch_scrolling(scroll)
         scroll.setWidget(self._grid_host)
         self.back_button = button(self, "secondary", name="back")
         self.end_button = button(self, "secondary", name="end")

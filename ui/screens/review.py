@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.procedures.filling import FilledField, FilledForm
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import button, button_row, label, screen_layout, touch_scrolling
 
 
 class ReviewScreen(QtWidgets.QWidget):
@@ -24,6 +24,7 @@ class ReviewScreen(QtWidgets.QWidget):
         self._scroll = QtWidgets.QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        touch_scrolling(self._scroll)
         self._scroll.setWidget(QtWidgets.QWidget())
         self.back_button = button(self, "secondary", name="back")
         self.submit_button = button(self, "primary", name="submit")

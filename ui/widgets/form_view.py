@@ -22,6 +22,7 @@ from typing import Literal
 from kiosk.procedures.filling import FilledField, FilledForm
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from ui.screens.parts import touch_scrolling
 
 Density = Literal["touch", "desk"]
 TOUCH_MIN_PX = 56
@@ -81,6 +82,8 @@ class FormView(QtWidgets.QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if density == "touch":  # drag the form with a finger; a tap still clicks
+            touch_scrolling(self._scroll)
         self._body: QtWidgets.QWidget | None = None
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -575,7 +578,7 @@ def _same_row(rows: dict[str, _Row], a: QtWidgets.QWidget, b: QtWidgets.QWidget)
 
 
 def date_from_digits(text: str) -> str:
-    """"05091999" (typed on the numeric pad without slashes) as "05/09/1999"; else unchanged."""
+    """ "05091999" (typed on the numeric pad without slashes) as "05/09/1999"; else unchanged."""
     digits = text.strip()
     if len(digits) == 8 and digits.isdigit():
         return f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"

@@ -171,7 +171,7 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../../ui/widgets/form_view.py" line="+535"/>
+        <location filename="../../../ui/widgets/form_view.py" line="+538"/>
         <source>đã xác thực từ chip</source>
         <translation>verified from the chip</translation>
     </message>
@@ -347,7 +347,7 @@
 <context>
     <name>ProceduresScreen</name>
     <message>
-        <location filename="../../../ui/screens/procedures.py" line="+98"/>
+        <location filename="../../../ui/screens/procedures.py" line="+99"/>
         <source>Chọn thủ tục</source>
         <translation>Choose a procedure</translation>
     </message>
@@ -497,7 +497,7 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../../ui/screens/review.py" line="+120"/>
+        <location filename="../../../ui/screens/review.py" line="+121"/>
         <source>chip</source>
         <translation>chip</translation>
     </message>
