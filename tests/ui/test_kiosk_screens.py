@@ -108,8 +108,11 @@ def test_key_entry_validates_and_detects_a_scanned_qr(qtbot: QtBot, screenshot: 
     assert screen.id_edit.text() == ""
     with qtbot.waitSignal(screen.cancel_requested):
         click(qtbot, screen.cancel_button)
+    screen.birth_edit.setText("05/09/1999")
+    screen.birth_edit.insert("9")
     screen.clear()
     assert screen.birth_edit.text() == "" and screen.id_edit.text() == ""
+    assert not screen.birth_edit.isUndoAvailable()  # Ctrl+Z brings nothing back
 
 
 @pytest.mark.parametrize(

@@ -120,8 +120,12 @@ def leaks(window: KioskWindow) -> list[str]:
                 found.append(f"{where}: pixmap")
         elif isinstance(obj, QtWidgets.QLineEdit):
             texts.append(obj.text())
+            if obj.isUndoAvailable():  # Ctrl+Z would bring the last citizen's text back
+                found.append(f"{where}: undo history")
         elif isinstance(obj, QtWidgets.QPlainTextEdit):
             texts.append(obj.toPlainText())
+            if obj.document().isUndoAvailable():
+                found.append(f"{where}: undo history")
         elif isinstance(obj, QtWidgets.QAbstractButton):
             texts.append(obj.text())
         elif isinstance(obj, QtWidgets.QComboBox):

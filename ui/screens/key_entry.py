@@ -79,8 +79,9 @@ class KeyEntryScreen(QtWidgets.QWidget):
     # -- public API -----------------------------------------------------------------------------
 
     def clear(self) -> None:
-        self.id_edit.clear()
-        self.birth_edit.clear()
+        # setText, not clear(): QLineEdit.clear() keeps the old text in its undo history.
+        self.id_edit.setText("")
+        self.birth_edit.setText("")
         self._hide_error()
 
     def activate(self) -> None:
@@ -120,7 +121,7 @@ class KeyEntryScreen(QtWidgets.QWidget):
         text = edit.text()
         if QR_SEPARATOR not in text:
             return False
-        edit.clear()
+        edit.setText("")  # no undo history holding the QR code's text
         self.qr_scanned.emit(text.strip())
         return True
 

@@ -246,7 +246,7 @@
 <context>
     <name>KeyEntryScreen</name>
     <message>
-        <location filename="../../../ui/screens/key_entry.py" line="+138"/>
+        <location filename="../../../ui/screens/key_entry.py" line="+139"/>
         <source>Thẻ đã nằm trên đầu đọc</source>
         <translation>Your card is on the reader</translation>
     </message>
