@@ -8,8 +8,10 @@ Two ways to type Vietnamese:
 * **Tap a tone key** (:func:`apply_tone`): the on-screen keyboard's tone keys put the tone on
   the right vowel of the word before the cursor.
 
-Tone placement follows the modern rule ("kiểu mới", the rule of the Ministry of Education's
-2018 spelling regulations and of most input methods' "new style" option):
+Tone placement follows the modern rule ("kiểu mới"): Decision 1989/QĐ-BGDĐT of 25 May 2018
+(Ministry of Education, spelling rules for school textbooks), Article 8 — the tone goes on the
+main vowel: "hoà, thuỷ, khoẻ"; on the first letter of ia/ua/ưa ("bìa, lụa, lửa"), on the second
+of iê/yê/uô/ươ ("biển, thuyền, nhuộm, được"); also most input methods' "new style" option:
 
 1. a vowel with a shape mark (ă â ê ô ơ ư) takes the tone (``ươ`` → on ơ: "người");
 2. otherwise, in a closed syllable (a final consonant follows), the last vowel ("hoàng", "huỳnh");
