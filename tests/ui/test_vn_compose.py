@@ -52,6 +52,10 @@ from ui.vn_compose import (
         ("ddd", "dd"),
         ("asz", "a"),
         ("Nguyeenx Vawn Thuwr, Haf Nooij", "Nguyễn Văn Thử, Hà Nội"),
+        # The examples of Decision 1989/QĐ-BGDĐT (2018), Article 8.
+        ("biaf luaj luwar", "bìa lụa lửa"),
+        ("bieenr thuyeenf nhuoomj dduwowcj", "biển thuyền nhuộm được"),
+        ("quys hoas, thuyr thur, manhj khoer, tris tueej", "quý hoá, thuỷ thủ, mạnh khoẻ, trí tuệ"),
     ],
 )
 def test_telex(keys: str, expected: str) -> None:
