@@ -166,7 +166,7 @@ def test_reading_shows_text_then_face_and_progress(qtbot: QtBot, screenshot: Sho
 @pytest.mark.parametrize(
     ("verdict", "usable", "words"),
     [
-        ("genuine", True, "đúng như cơ quan cấp"),
+        ("genuine", True, "chip gốc"),
         ("unknown_issuer", True, "chưa xác minh được cơ quan"),
         ("data_altered", False, "bị thay đổi"),
         ("clone_suspected", False, "chip gốc"),
@@ -360,3 +360,15 @@ def test_speaker_silent_unless_enabled_with_a_voice(qtbot: QtBot) -> None:
     assert not english.say("   ")
     english.stop()
     assert english.last_spoken == ""
+
+
+def test_genuine_says_what_was_checked(qtbot: QtBot) -> None:
+    screen = VerdictScreen()
+    qtbot.addWidget(screen)
+    fake: Any = FakeVerdict("genuine", chip_verified=True)
+    screen.set_verdict(fake)
+    assert "chứng minh là chip gốc" in screen.meaning.text()
+    fake = FakeVerdict("genuine", chip_verified=False)
+    screen.set_verdict(fake)
+    assert "không hỗ trợ kiểm tra chip gốc" in screen.meaning.text()
+    assert screen.continue_button.isVisibleTo(screen)

@@ -43,6 +43,7 @@ class VerdictScreen(QtWidgets.QWidget):
         self.continue_button.clicked.connect(self.continue_requested)
         self.end_button.clicked.connect(self.end_requested)
         self._verdict: BadgeVerdict | None = None
+        self._chip_verified = False
         self.retranslate()
 
     # -- public API -----------------------------------------------------------------------------
@@ -55,6 +56,7 @@ class VerdictScreen(QtWidgets.QWidget):
         """The chip's verdict; None = the data came from the QR code only (unverified)."""
         self.badge.set_verdict(verdict)
         self._verdict = "unverified" if verdict is None else verdict.verdict
+        self._chip_verified = verdict is not None and verdict.chip_verified
         self.setProperty("verdict", self._verdict)
         self.retranslate()
         relayout(self)
@@ -71,6 +73,7 @@ class VerdictScreen(QtWidgets.QWidget):
 
     def clear(self) -> None:
         self._verdict = None
+        self._chip_verified = False
         self.badge.clear()
         self.panel.clear()
         self.panel.badge.setVisible(False)
@@ -102,13 +105,19 @@ class VerdictScreen(QtWidgets.QWidget):
 
     def _texts(self, verdict: BadgeVerdict) -> tuple[str, str]:
         if verdict == "genuine":
-            return (
-                self.tr(
-                    "Thông tin trên chip đúng như cơ quan cấp thẻ đã ký. Các ô lấy từ chip "
-                    "sẽ được điền sẵn và không cần kiểm tra lại."
-                ),
-                self.tr("Bấm “Tiếp tục” để chọn thủ tục."),
-            )
+            # Never a silent green: say what was checked, and what could not be.
+            if self._chip_verified:
+                checked = self.tr(
+                    "Máy đã kiểm tra chữ ký số của cơ quan cấp thẻ và chip đã chứng minh là "
+                    "chip gốc."
+                )
+            else:
+                checked = self.tr(
+                    "Máy đã kiểm tra chữ ký số của cơ quan cấp thẻ: dữ liệu không bị sửa. "
+                    "Thẻ này không hỗ trợ kiểm tra chip gốc."
+                )
+            filled = self.tr("Các ô lấy từ chip được điền sẵn, bạn không cần nhập lại.")
+            return f"{checked} {filled}", self.tr("Bấm “Tiếp tục” để chọn thủ tục.")
         if verdict == "unknown_issuer":
             return (
                 self.tr(

@@ -535,7 +535,7 @@
 <context>
     <name>VerdictScreen</name>
     <message>
-        <location filename="../../../ui/screens/verdict.py" line="+87"/>
+        <location filename="../../../ui/screens/verdict.py" line="+90"/>
         <source>Kết quả kiểm tra thẻ</source>
         <extracomment>Verdicts with which the citizen may go on to a procedure.</extracomment>
         <translation>Card check result</translation>
@@ -551,13 +551,23 @@
         <translation>Continue</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Thông tin trên chip đúng như cơ quan cấp thẻ đã ký. Các ô lấy từ chip sẽ được điền sẵn và không cần kiểm tra lại.</source>
-        <translation>The data on the chip is exactly what the issuing authority signed. Fields taken from the chip are filled in for you and need no checking.</translation>
+        <location line="+19"/>
+        <source>Máy đã kiểm tra chữ ký số của cơ quan cấp thẻ và chip đã chứng minh là chip gốc.</source>
+        <translation>The kiosk checked the issuing authority’s digital signature, and the chip proved it is the original.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Máy đã kiểm tra chữ ký số của cơ quan cấp thẻ: dữ liệu không bị sửa. Thẻ này không hỗ trợ kiểm tra chip gốc.</source>
+        <translation>The kiosk checked the issuing authority’s digital signature: the data was not changed. This card does not support the original-chip check.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+16"/>
+        <source>Các ô lấy từ chip được điền sẵn, bạn không cần nhập lại.</source>
+        <translation>Fields taken from the chip are filled in; you need not type them.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+15"/>
         <source>Bấm “Tiếp tục” để chọn thủ tục.</source>
         <translation>Press “Continue” to choose a procedure.</translation>
     </message>
