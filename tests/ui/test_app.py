@@ -131,6 +131,27 @@ def test_kiosk_shell_operator_and_leave(qtbot: QtBot, qapp: QtWidgets.QApplicati
         shell.shutdown()
 
 
+def test_kiosk_receipt_is_printed_or_spooled(qtbot: QtBot, env: AppEnvironment,
+                                             tmp_path: Path) -> None:
+    from kiosk.session import SubmitOutcome
+
+    cfg = KioskConfig(data_dir=tmp_path, ui=UiConfig(printer="none"))
+    shell = Shell(cfg, env, mode="kiosk", fullscreen=False)
+    try:
+        outcome = SubmitOutcome(kind="procedure", procedure_id="ct01", reference="7F3A9C21",
+                                sent=True, receipt="HS-2026-000123", queued_id=1)
+        shell.window.print_requested.emit(outcome)  # type: ignore[attr-defined]
+        spooled = list((tmp_path / "spool").glob("*.png"))
+        assert len(spooled) == 1  # no printer: the receipt waits as an image
+        assert spooled[0].stat().st_size > 0
+        unknown = SubmitOutcome(kind="procedure", procedure_id="no_such", reference="X",
+                                sent=False, receipt="", queued_id=2)
+        shell.window.print_requested.emit(unknown)  # type: ignore[attr-defined]
+        assert len(list((tmp_path / "spool").glob("*.png"))) == 1  # logged, not raised
+    finally:
+        shell.shutdown()
+
+
 def test_configured_pin_replaces_the_demo_pin(qtbot: QtBot, env: AppEnvironment) -> None:
     shell, _ = shell_for(qtbot, env, "kiosk", pin_hash=hash_operator_pin("97531",
                                                                         iterations=1000))
