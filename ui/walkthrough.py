@@ -26,6 +26,7 @@ the citizen's name on screen). Only the invented demo citizens are used.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import tempfile
 import time
@@ -42,6 +43,8 @@ MODES = ("kiosk", "counter", "clinic")
 KIOSK_SIZE = (1280, 900)
 DESK_SIZE = (1280, 800)
 STEP_TIMEOUT_S = 20.0
+#: The walkthrough's own operator PIN (its configuration is built for the walk).
+OPERATOR_PIN = "24681357"
 #: The demo citizens' names, ID numbers and birth dates: none may stay on screen after a wipe.
 PERSONAL_MARKERS = (
     "NGUYỄN VĂN THỬ", "Nguyễn Văn Thử", "LÊ THỊ THỬ", "Lê Thị Thử", "001099012345",
@@ -181,6 +184,7 @@ class App:
     controller: Any
     window: QtWidgets.QWidget
     panel: Any
+    operator: Any
     clock: _Clock
     walk: Walk
     seen: dict[str, list[Any]] = field(default_factory=dict)
@@ -239,15 +243,19 @@ class App:
 
 @contextlib.contextmanager
 def open_app(mode: str, walk: Walk, data_dir: Path) -> Iterator[App]:
-    from kiosk.config import KioskConfig
+    from kiosk.config import KioskConfig, hash_operator_pin
     from kiosk.environment import build_environment
     from ui.app import build_window, choose_language, create_application
     from ui.controller import SessionController
     from ui.demo_panel import DemoPanel
+    from ui.operator_screen import EnvironmentOperatorBackend, OperatorScreen
 
     create_application(mode)  # type: ignore[arg-type]  # a checked mode; its theme
     choose_language("vi")
     cfg = KioskConfig.defaults(data_dir)
+    cfg = dataclasses.replace(
+        cfg, ui=dataclasses.replace(cfg.ui, operator_pin_hash=hash_operator_pin(OPERATOR_PIN))
+    )
     env = build_environment(cfg, demo=True)
     clock = _Clock()
     idle = cfg.ui.idle_timeout_s if mode == "kiosk" else None
@@ -256,7 +264,19 @@ def open_app(mode: str, walk: Walk, data_dir: Path) -> Iterator[App]:
     # The panel stays hidden: an always-on-top tool window cannot be raised offscreen, and its
     # buttons are pressed directly.
     panel = DemoPanel(controller, env)
-    app = App(mode, env, controller, window, panel, clock, walk)
+    # The operator screen, opened by the window's operator_requested as ui.app.Shell does.
+    operator = OperatorScreen(EnvironmentOperatorBackend(env), pin_hash=cfg.ui.operator_pin_hash,
+                              controller=controller, demo=True)  # fmt: skip
+    operator.setProperty("mode", mode)
+    operator.back_requested.connect(operator.hide)
+
+    def open_operator() -> None:
+        operator.lock()
+        operator.resize(*DESK_SIZE)
+        operator.show()
+
+    getattr(window, "operator_requested").connect(open_operator)  # noqa: B009
+    app = App(mode, env, controller, window, panel, operator, clock, walk)
     try:
         controller.start()
         present = getattr(window, "present", None)
@@ -274,7 +294,7 @@ def open_app(mode: str, walk: Walk, data_dir: Path) -> Iterator[App]:
         allow = getattr(window, "allow_close", None)
         if callable(allow):
             allow()
-        for widget in (panel, window):
+        for widget in (panel, operator, window):
             widget.close()
             widget.deleteLater()
         QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
@@ -353,6 +373,22 @@ def walk_kiosk(app: App) -> None:
     win: Any = app.window
     ctl = app.controller
     app.expect("idle", Phase.IDLE)
+    app.panel.adjustSize()
+    app.expect("demo_panel", Phase.IDLE, widget=app.panel)
+
+    # 0. The operator: five taps on the top-left corner, the PIN, the machine's state, back.
+    operator = app.operator
+    for _ in range(5):
+        win.corner.tap()
+    app.expect("operator_pin", Phase.IDLE, widget=operator, until=operator.isVisible)
+    _keys(operator.pin_edit, OPERATOR_PIN)
+    _key(operator.pin_edit, QtCore.Qt.Key.Key_Return)
+    app.expect("operator_status", Phase.IDLE, widget=operator,
+               until=lambda: operator.is_unlocked)  # fmt: skip
+    operator.leave()
+    win.activateWindow()  # the kiosk has the focus again (its keyboard follows the focus)
+    app.expect("operator_left", Phase.IDLE, until=lambda: not operator.isVisible()
+               and QtWidgets.QApplication.activeWindow() is win)  # fmt: skip
 
     # 1. The happy path: card first, then the QR code, read, verdict, form, submit, wipe.
     _place(app)
