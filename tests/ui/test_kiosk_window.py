@@ -562,3 +562,23 @@ def test_spoken_prompts_follow_the_screens(
     assert "12 số" in speaker.said[-1]
     assert not any(n in s for s in speaker.said for n in NEEDLES)  # never the citizen's data
     window.allow_close()
+
+
+def test_keyboard_opens_for_the_field_to_fix_even_when_another_window_is_active(
+    qtbot: QtBot, window: KioskWindow, ctrl: SessionController, backend: VirtualBackend
+) -> None:
+    ctrl.provide_qr_text(demo_qr_text())
+    with qtbot.waitSignal(ctrl.verdict_ready, timeout=TIMEOUT_MS):
+        backend.place()
+    ctrl.proceed()
+    ctrl.choose_procedure("ct01")
+    wait_screen(qtbot, window, window.form)
+    other = QtWidgets.QWidget()  # e.g. the demo panel, a window of its own
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    assert not window.keyboard.isVisible()
+    click(qtbot, window.form.review_button)
+    assert window.keyboard.isVisible()
+    assert window.keyboard.target is window.form.view.editor("request")

@@ -13,6 +13,7 @@ class FormScreen(QtWidgets.QWidget):
     answer_changed = Signal(str, object)
     review_requested = Signal()
     back_requested = Signal()
+    blocked = Signal()  # "review" refused: the first field to fix has the focus now
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,7 @@ class FormScreen(QtWidgets.QWidget):
         self.view.focus_first_invalid()
         self.retranslate()
         self.status.setVisible(True)
+        self.blocked.emit()
 
     def clear(self) -> None:
         self._blocked = False

@@ -283,6 +283,7 @@ class KioskWindow(QtWidgets.QWidget):
         self.form.answer_changed.connect(c.set_answer)
         self.form.review_requested.connect(c.review)
         self.form.back_requested.connect(c.back)
+        self.form.blocked.connect(self._keyboard_for_focus)
         self.review.submit_requested.connect(c.submit)
         self.review.back_requested.connect(c.back)
         self.result.print_requested.connect(self.print_requested)
@@ -361,6 +362,7 @@ class KioskWindow(QtWidgets.QWidget):
         activate = getattr(screen, "activate", None)
         if changed and callable(activate):
             activate()
+            self._keyboard_for_focus()
         elif changed:
             focused = QtWidgets.QApplication.focusWidget()
             if focused is not None and self.isAncestorOf(focused):
@@ -457,6 +459,13 @@ class KioskWindow(QtWidgets.QWidget):
         if new is not None and not self.isAncestorOf(new):
             return
         self._update_keyboard(new)
+
+    def _keyboard_for_focus(self) -> None:
+        """The keyboard for the field given the focus by the program: also when this window is
+        not the active one (the demo panel may be), when Qt sends no focus change."""
+        focused = self.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            self._update_keyboard(focused)
 
     def _update_keyboard(self, widget: QtWidgets.QWidget | None) -> None:
         wanted = layout_for(widget)

@@ -143,7 +143,7 @@
 <context>
     <name>FormScreen</name>
     <message>
-        <location filename="../../../ui/screens/form.py" line="+77"/>
+        <location filename="../../../ui/screens/form.py" line="+79"/>
         <source>Biểu mẫu</source>
         <translation>Form</translation>
     </message>
