@@ -312,3 +312,29 @@ def test_a_malformed_can_is_a_key_failure(qtbot: QtBot, ctrl: SessionController)
     with qtbot.waitSignal(ctrl.failed) as failed:
         ctrl.provide_can("12ab")
     assert failed.args[0].kind is Failure.WRONG_KEYS and failed.args[0].code == "invalid_input"
+
+
+def test_callbacks_from_qt_do_not_drain_none_until_the_interpreter_aborts() -> None:
+    """PySide6 6.12.0 + CPython 3.11: every Python callable that C++ calls (slots, overrides
+    such as QRunnable.run, QTimer.singleShot callbacks) dropped a reference to None; a busy
+    application aborted ("none_dealloc"). ui.workers makes None/True/False immortal as 3.12
+    does. A separate process runs far more such calls than None has references."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, ui.workers\n"
+        "from PySide6 import QtCore\n"
+        "class J(QtCore.QRunnable):\n"
+        "    def run(self): pass\n"
+        "pool = QtCore.QThreadPool()\n"
+        "for _ in range(50_000): pool.start(J())\n"
+        "pool.waitForDone()\n"
+        "print('alive', ui.workers.SINGLETONS_IMMORTAL)\n"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
+                         text=True, timeout=120, env={"QT_QPA_PLATFORM": "offscreen",
+                                                      "PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().startswith("alive")
