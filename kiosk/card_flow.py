@@ -160,7 +160,7 @@ def face_to_png(face: FaceImage, *, max_side: int = FACE_MAX_SIDE) -> bytes:
         ) from None
     picture.thumbnail((max_side, max_side))
     out = io.BytesIO()
-    picture.save(out, format="PNG")
+    picture.save(out, format="PNG", compress_level=1)  # speed over size: it stays in memory
     return out.getvalue()
 
 
