@@ -510,4 +510,3 @@ class VirtualBackend:
         if pulled:
             self.remove()
             raise CardRemovedError("the card was removed from the reader")
-

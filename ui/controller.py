@@ -730,4 +730,3 @@ def _wait_receipt(outbox: Any, outcome: SubmitOutcome, wait_s: float) -> SubmitO
         if state.status == "dead" or time.monotonic() >= deadline:
             return outcome
         time.sleep(0.05)
-

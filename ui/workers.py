@@ -201,4 +201,3 @@ def _immortalize_singletons() -> bool:
 
 #: Whether None, True and False were made immortal in this process (see above).
 SINGLETONS_IMMORTAL = _immortalize_singletons()
-

@@ -276,4 +276,3 @@ def test_random_face_bytes_only_raise_the_library_error(data: bytes) -> None:
         face_to_png(FaceImage("jpeg", 100, 100, data))
     except CardReaderError as exc:
         assert exc.code == "face_unreadable"
-
