@@ -110,3 +110,27 @@ def test_clinic_in_english(qtbot: QtBot, tmp_path: Path, english: None, screensh
         controller.failed.emit(FailureInfo(Failure.NO_READER, "no_reader"))
         controller.phase_changed.emit("failure")
         assert window.alert_title.text() == "No card reader found"
+
+
+def test_a_window_whose_ticket_store_closed_still_switches_language(
+    qtbot: QtBot, tmp_path: Path, english: None
+) -> None:
+    """Regression: the ticket count raised inside changeEvent (closed store), and an exception
+    escaping a Qt override crashed PySide (segfault) on the next language switch."""
+    from kiosk.bhyt.tickets import TicketBook
+
+    book = TicketBook(tmp_path / "tickets.sqlite3")
+    settings = SimpleNamespace(clinic_name="PK", clinic_code="01013")
+    env = SimpleNamespace(
+        config=KioskConfig.defaults(tmp_path),
+        clinic=SimpleNamespace(settings=settings, tickets=book),
+    )
+    controller = StubController()
+    window = ClinicWindow(controller, env, printer=DeskPrinter("none", tmp_path))  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    controller.submitted.emit(checkin_outcome(3, lookup()))
+    book.close()
+    set_language("en")
+    settle()
+    assert window.ticket_caption.text() == "QUEUE NUMBER"
+    assert "Today: 1 check-in" in window.counters.text()  # counted from the day's history

@@ -293,3 +293,16 @@ def test_activity_elsewhere_is_not_counted(qtbot: QtBot, tmp_path: Path) -> None
     other.show()
     qtbot.keyClick(other, Qt.Key.Key_A)
     assert controller.called("user_activity") == []
+
+
+def test_a_failing_activity_callback_never_eats_the_key(qtbot: QtBot, tmp_path: Path) -> None:
+    window, controller = _window(qtbot, tmp_path)
+
+    def broken() -> None:
+        raise RuntimeError("controller closed")
+
+    controller.user_activity = broken  # type: ignore[method-assign]
+    window._activity._on_activity = broken
+    window.key_entry.id_box.setFocus()
+    qtbot.keyClicks(window.key_entry.id_box, "0010")
+    assert window.key_entry.id_box.text() == "0010"

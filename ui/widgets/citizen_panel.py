@@ -8,6 +8,7 @@ reading screen. It keeps the record only to re-render on a language change; :met
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Literal
@@ -16,6 +17,8 @@ from cardreader.verify.verdict import CardVerdict
 from kiosk.record import FIELDS, CitizenRecord, RecordField, Source
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets
 from ui.widgets.verdict_badge import VerdictBadge
+
+_log = logging.getLogger(__name__)
 
 Density = Literal["desk", "large"]
 
@@ -53,6 +56,15 @@ class RoomyLabel(QtWidgets.QLabel):
     ROOM = 0.3  # of the ascent; DejaVu Sans' stacked marks reach about 1.25 ascents
 
     def event(self, event: QtCore.QEvent) -> bool:
+        # An exception escaping a Qt virtual override crashes PySide 6.12 in shiboken's error
+        # path: the overrides of the desk catch, log the type only (values may be personal).
+        try:
+            self._make_room(event)
+        except Exception as exc:
+            _log.error("label: %s", type(exc).__name__)
+        return super().event(event)
+
+    def _make_room(self, event: QtCore.QEvent) -> None:
         if event.type() in (
             QtCore.QEvent.Type.FontChange,
             QtCore.QEvent.Type.StyleChange,
@@ -62,7 +74,6 @@ class RoomyLabel(QtWidgets.QLabel):
             margins = self.contentsMargins()
             if margins.top() != room:
                 self.setContentsMargins(margins.left(), room, margins.right(), margins.bottom())
-        return super().event(event)
 
 
 class CitizenPanel(QtWidgets.QFrame):
@@ -330,5 +341,8 @@ class CitizenPanel(QtWidgets.QFrame):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            try:
+                self.retranslate()
+            except Exception as exc:  # see RoomyLabel.event
+                _log.error("citizen panel: retranslate failed (%s)", type(exc).__name__)
         super().changeEvent(event)

@@ -13,10 +13,13 @@ icon glyph and the words carry the meaning on their own.
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 from cardreader.verify.verdict import CardVerdict
 from ui.qt import Qt, QtCore, QtWidgets
+
+_log = logging.getLogger(__name__)
 
 BadgeVerdict = Literal["genuine", "data_altered", "unknown_issuer", "clone_suspected", "unverified"]
 BADGE_VERDICTS: tuple[BadgeVerdict, ...] = (
@@ -176,7 +179,10 @@ class VerdictBadge(QtWidgets.QFrame):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            try:  # an exception escaping a Qt override crashes PySide 6.12: log the type only
+                self.retranslate()
+            except Exception as exc:
+                _log.error("verdict badge: retranslate failed (%s)", type(exc).__name__)
         super().changeEvent(event)
 
     def _apply_property(self, value: str) -> None:

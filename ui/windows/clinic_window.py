@@ -13,6 +13,7 @@ Ctrl+Shift+O operator screen.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any, Protocol, cast
 
@@ -31,9 +32,11 @@ from ui.windows.desk_parts import (
     DeskTopBar,
     KeyEntry,
     failure_texts,
+    guarded,
     needs_acknowledgement,
 )
 
+_log = logging.getLogger(__name__)
 PATIENT_FIELDS = ("full_name", "date_of_birth", "sex", "id_number")
 TICKET_LINES = ("A", "U")
 
@@ -285,7 +288,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
                 self._print_note = self.tr("Đã in phiếu.")
         self._render_ticket()
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+    def _handle_key(self, event: QtGui.QKeyEvent) -> bool:
         """Enter checks in or acknowledges; typing (a QR wedge scanner) goes to the key entry.
 
         Enter is handled here rather than as a shortcut so that the key entry's own Enter
@@ -296,8 +299,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
                 self.acknowledge()
             elif self._phase is Phase.VERDICT:
                 self.check_in()
-            event.accept()
-            return
+            return True
         text = event.text()
         focus = QtWidgets.QApplication.focusWidget()
         typing = focus is not None and self.key_entry.isAncestorOf(focus)
@@ -305,6 +307,13 @@ class ClinicWindow(QtWidgets.QMainWindow):
             self.key_entry.focus()
             self.key_entry.id_box.clear()  # a new scan starts from an empty box
             self.key_entry.id_box.insert(text)
+            return True
+        return False
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        handled: list[bool] = []
+        guarded(lambda: handled.append(self._handle_key(event)), "key")
+        if handled and handled[0]:
             event.accept()
             return
         super().keyPressEvent(event)
@@ -512,8 +521,13 @@ class ClinicWindow(QtWidgets.QMainWindow):
         """Tickets issued today at this clinic (durable, from the ticket book), else history."""
         tickets = getattr(self.env.clinic, "tickets", None)
         if tickets is not None and self.clinic_code:
-            today = tickets.today()
-            return sum(int(tickets.issued(self.clinic_code, today, line)) for line in TICKET_LINES)
+            try:
+                today = tickets.today()
+                return sum(
+                    int(tickets.issued(self.clinic_code, today, line)) for line in TICKET_LINES
+                )
+            except Exception as exc:  # a closed or locked ticket store: count this window's
+                _log.warning("ticket count unavailable (%s)", type(exc).__name__)
         return sum(1 for entry in self.history.entries() if entry.ticket)
 
     # -- Qt plumbing ----------------------------------------------------------------------------
@@ -523,6 +537,6 @@ class ClinicWindow(QtWidgets.QMainWindow):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            guarded(self.retranslate, "retranslate")
             self.history.retranslate()
         super().changeEvent(event)

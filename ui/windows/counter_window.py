@@ -34,6 +34,7 @@ from ui.windows.desk_parts import (
     DeskTopBar,
     KeyEntry,
     failure_texts,
+    guarded,
     needs_acknowledgement,
 )
 
@@ -408,7 +409,7 @@ class CounterWindow(QtWidgets.QMainWindow):
         self.print_note.setText(self._note)
         self._render_form_hint()
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+    def _handle_key(self, event: QtGui.QKeyEvent) -> bool:
         """While waiting for a card, typing (a QR wedge scanner) goes to the key entry."""
         text = event.text()
         focus = QtWidgets.QApplication.focusWidget()
@@ -423,6 +424,13 @@ class CounterWindow(QtWidgets.QMainWindow):
             self.key_entry.focus()
             self.key_entry.id_box.clear()
             self.key_entry.id_box.insert(text)
+            return True
+        return False
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        handled: list[bool] = []
+        guarded(lambda: handled.append(self._handle_key(event)), "key")
+        if handled and handled[0]:
             event.accept()
             return
         super().keyPressEvent(event)
@@ -640,5 +648,5 @@ class CounterWindow(QtWidgets.QMainWindow):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            guarded(self.retranslate, "retranslate")
         super().changeEvent(event)

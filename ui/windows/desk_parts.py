@@ -4,6 +4,7 @@ needs keys, the failure texts, and the top bar with the offline banner and langu
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +18,20 @@ from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.offline_banner import OfflineBanner
 
 _ID_RE = re.compile(r"^\d{12}$")
+_log = logging.getLogger(__name__)
+
+
+def guarded(action: Callable[[], object], what: str) -> None:
+    """Run ``action`` from a Qt virtual override (changeEvent, keyPressEvent…).
+
+    An exception escaping such an override crashes PySide 6.12 in shiboken's error path (seen
+    as a segfault on a language switch); log its type — never its message, which may hold
+    personal data — and carry on.
+    """
+    try:
+        action()
+    except Exception as exc:
+        _log.error("%s failed (%s)", what, type(exc).__name__)
 
 
 def failure_texts(info: FailureInfo, verdict: str | None = None) -> tuple[str, str]:
@@ -195,7 +210,7 @@ class KeyEntry(QtWidgets.QFrame):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            guarded(self.retranslate, "retranslate")
         super().changeEvent(event)
 
 
@@ -246,15 +261,18 @@ class ActivityWatcher(QtCore.QObject):
             app.installEventFilter(self)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if (
-            event.type() in self.EVENTS
-            and isinstance(watched, QtWidgets.QWidget)
-            and watched.window() is self._window
-        ):
-            now = time.monotonic()
-            if now - self._last >= 1.0:
-                self._last = now
-                self._on_activity()
+        try:
+            if (
+                event.type() in self.EVENTS
+                and isinstance(watched, QtWidgets.QWidget)
+                and watched.window() is self._window
+            ):
+                now = time.monotonic()
+                if now - self._last >= 1.0:
+                    self._last = now
+                    self._on_activity()
+        except Exception as exc:  # never eat the event: an exception here would
+            _log.error("activity watcher: %s", type(exc).__name__)
         return False
 
 
@@ -295,5 +313,5 @@ class IdleNotice(QtWidgets.QLabel):
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
-            self.retranslate()
+            guarded(self.retranslate, "retranslate")
         super().changeEvent(event)
