@@ -162,7 +162,8 @@ class Shell(QObject):
         self.controller = SessionController(env, mode=mode, idle_timeout_s=idle, parent=self)
         self.window = build_window(mode, self.controller, env)
         self.operator = OperatorScreen(
-            EnvironmentOperatorBackend(env), pin_hash=cfg.ui.operator_pin_hash,
+            EnvironmentOperatorBackend(env, speaker=getattr(self.window, "speaker", None)),
+            pin_hash=cfg.ui.operator_pin_hash,
             controller=self.controller, demo=bool(env.demo),
         )
         self.operator.setProperty("mode", mode)

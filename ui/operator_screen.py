@@ -63,6 +63,10 @@ class OperatorStatus:
     connectivity: ConnectivityStatus | None = None
     device_id: str = ""
     demo: bool = False
+    # Spoken prompts: "off", "on" (an engine with a Vietnamese voice) or "no_voice" (enabled in
+    # the configuration, but no engine has a voice: the kiosk stays silent).
+    speech: str = "off"
+    speech_engine: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,9 @@ def trust_summary(trust: Any) -> tuple[int, int, date | None]:
 class EnvironmentOperatorBackend:
     """The operator backend of a running application (``kiosk.environment.AppEnvironment``)."""
 
-    def __init__(self, env: Any) -> None:
+    def __init__(self, env: Any, *, speaker: Any = None) -> None:
         self._env = env
+        self.speaker = speaker  # ui.speech.Speaker of the window, when it has one
 
     def status(self) -> OperatorStatus:
         env = self._env
@@ -129,7 +134,16 @@ class EnvironmentOperatorBackend:
             newest_master_list=newest, trust_error=trust_error, outbox=outbox,
             outbox_error=outbox_error, connectivity=env.runtime.connectivity.status(),
             device_id=env.runtime.device_key.device_id, demo=bool(env.demo),
+            **self._speech(),
         )
+
+    def _speech(self) -> dict[str, str]:
+        speaker = self.speaker
+        if speaker is None or not speaker.enabled:
+            return {"speech": "off"}
+        if not speaker.available:
+            return {"speech": "no_voice"}
+        return {"speech": "on", "speech_engine": str(speaker.engine)}
 
     def retry_dead(self) -> int:
         return int(self._env.runtime.outbox.retry_dead())
@@ -652,10 +666,18 @@ class OperatorScreen(QtWidgets.QWidget):
             device.append(self.tr("Máy chủ chưa từ chối thiết bị lần nào"))
         else:
             device.append(self.tr("Chưa biết trạng thái đăng ký (chưa gửi được hồ sơ nào)"))
+        if st.speech == "on":
+            device.append(self.tr("Giọng đọc: bật (%1)").replace("%1", st.speech_engine))
+        elif st.speech == "no_voice":
+            device.append(self.tr("Giọng đọc: bật trong cấu hình nhưng không có giọng tiếng "
+                                  "Việt (cài speech-dispatcher và một giọng tiếng Việt)"))
+        else:
+            device.append(self.tr("Giọng đọc: tắt"))
         if st.demo:
             device.append(self.tr("Chế độ trình diễn: dữ liệu giả, máy chủ cục bộ"))
         self.device_text.setText("\n".join(device))
-        self._flag(self.device_text, "error" if c is not None and c.auth_problem else "")
+        self._flag(self.device_text, "error" if c is not None and c.auth_problem
+                   else ("warning" if st.speech == "no_voice" else ""))
 
     def _age_text(self, seconds: float | None) -> str:
         if seconds is None:

@@ -310,6 +310,20 @@ def test_failure_states_are_named(qtbot: QtBot, qapp: QtWidgets.QApplication,
     screenshot(screen, "operator_status_failures_counter_vi")
 
 
+@pytest.mark.parametrize(("speech", "engine", "text", "severity"), [
+    ("off", "", "Giọng đọc: tắt", None),
+    ("on", "speechd", "Giọng đọc: bật (speechd)", None),
+    ("no_voice", "", "không có giọng tiếng Việt", "warning"),
+])
+def test_spoken_prompts_state_is_shown(qtbot: QtBot, speech: str, engine: str, text: str,
+                                       severity: str | None) -> None:
+    online = ConnectivityStatus(State.ONLINE, 0, 0, False, None, 0.0)
+    screen, _ = make(qtbot, healthy(speech=speech, speech_engine=engine, connectivity=online))
+    type_pin(qtbot, screen, PIN)
+    assert text in screen.device_text.text()
+    assert screen.device_text.property("severity") == severity
+
+
 def test_connectivity_signal_updates_the_page(qtbot: QtBot) -> None:
     controller = FakeController()
     screen, _ = make(qtbot, controller=controller)
@@ -371,7 +385,12 @@ def test_environment_backend_reads_the_application(tmp_path: Path) -> None:
         ),
     )
     backend = EnvironmentOperatorBackend(env)
+    assert backend.status().speech == "off"  # no window speaker: nothing to say
+    backend.speaker = SimpleNamespace(enabled=True, available=False, engine="")
+    assert backend.status().speech == "no_voice"
+    backend.speaker = SimpleNamespace(enabled=True, available=True, engine="speechd")
     st = backend.status()
+    assert (st.speech, st.speech_engine) == ("on", "speechd")
     assert st.readers == ("R1", "R2") and st.cards_present == ("R2",)
     assert st.csca_count == 1 and st.outbox is not None and st.outbox.queued == 5
     assert st.device_id == "dev-1" and st.demo

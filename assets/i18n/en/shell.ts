@@ -72,7 +72,7 @@
 <context>
     <name>OperatorScreen</name>
     <message numerus="yes">
-        <location filename="../../../ui/operator_screen.py" line="+534"/>
+        <location filename="../../../ui/operator_screen.py" line="+548"/>
         <source>Sai mã PIN. Còn %n lần thử.</source>
         <translation>
             <numerusform>Wrong PIN. %n attempt left.</numerusform>
@@ -243,11 +243,26 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Giọng đọc: bật (%1)</source>
+        <translation>Spoken prompts: on (%1)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Giọng đọc: bật trong cấu hình nhưng không có giọng tiếng Việt (cài speech-dispatcher và một giọng tiếng Việt)</source>
+        <translation>Spoken prompts: on in the configuration, but no Vietnamese voice (install speech-dispatcher and a Vietnamese voice)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Giọng đọc: tắt</source>
+        <translation>Spoken prompts: off</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Chế độ trình diễn: dữ liệu giả, máy chủ cục bộ</source>
         <translation>Demo mode: fake data, local server</translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+9"/>
         <source>%n giây</source>
         <translation>
             <numerusform>%n second</numerusform>
