@@ -29,13 +29,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ui.workers  # noqa: F401  (at import: the PySide6 6.12.0 emit() refcount workaround)
 from kiosk.config import KioskConfig, UiLanguage, UiMode
 from ui.i18n import TranslationMissingError, set_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Slot
 from ui.theme import FONT_FAMILY, apply_theme
+
+if TYPE_CHECKING:
+    from ui.operator_screen import OperatorScreen
 
 _log = logging.getLogger("ui.app")
 
@@ -148,7 +151,6 @@ class Shell(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         from ui.controller import SessionController
-        from ui.operator_screen import EnvironmentOperatorBackend, OperatorScreen
 
         self.cfg = cfg
         self.env = env
@@ -161,15 +163,7 @@ class Shell(QObject):
         idle = cfg.ui.idle_timeout_s if mode == "kiosk" else None
         self.controller = SessionController(env, mode=mode, idle_timeout_s=idle, parent=self)
         self.window = build_window(mode, self.controller, env)
-        self.operator = OperatorScreen(
-            EnvironmentOperatorBackend(env, speaker=getattr(self.window, "speaker", None)),
-            pin_hash=cfg.ui.operator_pin_hash,
-            controller=self.controller, demo=bool(env.demo),
-        )
-        self.operator.setProperty("mode", mode)
-        self.operator.setWindowTitle(f"{APP_DISPLAY_NAME} — operator")
-        self.operator.back_requested.connect(self.close_operator)
-        self.operator.exit_requested.connect(self.quit)
+        self._operator: OperatorScreen | None = None  # built when first asked for
         signal_ = getattr(self.window, "operator_requested", None)
         if signal_ is not None:
             signal_.connect(self.open_operator)
@@ -182,6 +176,25 @@ class Shell(QObject):
             from ui.demo_panel import DemoPanel
 
             self.demo_panel = DemoPanel(self.controller, env)
+
+    @property
+    def operator(self) -> OperatorScreen:
+        """The operator screen (created on first use: it is not on the start-up path)."""
+        if self._operator is None:
+            from ui.operator_screen import EnvironmentOperatorBackend, OperatorScreen
+
+            screen = OperatorScreen(
+                EnvironmentOperatorBackend(self.env,
+                                           speaker=getattr(self.window, "speaker", None)),
+                pin_hash=self.cfg.ui.operator_pin_hash,
+                controller=self.controller, demo=bool(self.env.demo),
+            )
+            screen.setProperty("mode", self.mode)
+            screen.setWindowTitle(f"{APP_DISPLAY_NAME} — operator")
+            screen.back_requested.connect(self.close_operator)
+            screen.exit_requested.connect(self.quit)
+            self._operator = screen
+        return self._operator
 
     def show(self) -> None:
         """Start the session and show the window of the mode."""
@@ -213,7 +226,8 @@ class Shell(QObject):
 
     @Slot()
     def close_operator(self) -> None:
-        self.operator.hide()
+        if self._operator is not None:
+            self._operator.hide()
         if QtGui.QGuiApplication.platformName() != "offscreen":
             self.window.activateWindow()
 
@@ -226,7 +240,8 @@ class Shell(QObject):
         allow = getattr(self.window, "allow_close", None)
         if callable(allow):
             allow()
-        self.operator.hide()
+        if self._operator is not None:
+            self._operator.hide()
         if self.demo_panel is not None:
             self.demo_panel.close()
         self.window.close()
@@ -242,7 +257,7 @@ class Shell(QObject):
         allow = getattr(self.window, "allow_close", None)
         if callable(allow):
             allow()
-        for widget in (self.demo_panel, self.operator, self.window):
+        for widget in (self.demo_panel, self._operator, self.window):
             if widget is not None:
                 widget.close()
                 widget.deleteLater()

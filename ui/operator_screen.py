@@ -245,7 +245,8 @@ class OperatorScreen(QtWidgets.QWidget):
         self._backend = backend
         self._demo = demo
         if pin_hash is None and demo:
-            pin_hash = hash_operator_pin(DEMO_PIN, iterations=10_000)
+            # The demo's PIN is printed on its PIN page: no need for a slow hash.
+            pin_hash = hash_operator_pin(DEMO_PIN, iterations=1_000)
         self._pin_hash = pin_hash
         self.guard = guard or PinGuard()
         self._status: OperatorStatus | None = None

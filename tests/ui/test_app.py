@@ -107,6 +107,7 @@ def test_kiosk_shell_operator_and_leave(qtbot: QtBot, qapp: QtWidgets.QApplicati
         assert shell.window.isVisible()
         assert shell.demo_panel is not None and shell.demo_panel.isVisible()
         assert shell.controller.session is not None
+        assert shell._operator is None  # not on the start-up path
         assert not shell.operator.isVisible()
         shell.window.operator_requested.emit()  # type: ignore[attr-defined]
         assert shell.operator.isVisible()
