@@ -4,7 +4,7 @@
 <context>
     <name>CitizenPanel</name>
     <message>
-        <location filename="../../../ui/widgets/citizen_panel.py" line="+254"/>
+        <location filename="../../../ui/widgets/citizen_panel.py" line="+265"/>
         <source>Chưa có thông tin công dân.</source>
         <translation>No citizen data yet.</translation>
     </message>
@@ -162,7 +162,7 @@
 <context>
     <name>ClinicWindow</name>
     <message>
-        <location filename="../../../ui/windows/clinic_window.py" line="+278"/>
+        <location filename="../../../ui/windows/clinic_window.py" line="+281"/>
         <source>Không in được phiếu: kiểm tra máy in.</source>
         <translation>Could not print the ticket: check the printer.</translation>
     </message>
@@ -177,7 +177,7 @@
         <translation>Ticket printed.</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+98"/>
         <location line="+1"/>
         <source>Tiếp đón khám bệnh BHYT</source>
         <translation>BHYT patient check-in</translation>
@@ -329,7 +329,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../../ui/windows/counter_window.py" line="+332"/>
+        <location filename="../../../ui/windows/counter_window.py" line="+333"/>
         <source>Đọc thẻ trước khi chọn thủ tục.</source>
         <translation>Read the card before choosing a procedure.</translation>
     </message>
@@ -357,7 +357,7 @@
         <translation>Sent to the printer %1.</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+90"/>
         <location line="+1"/>
         <source>Quầy một cửa</source>
         <translation>One-stop counter</translation>
@@ -496,7 +496,7 @@
 <context>
     <name>DeskTexts</name>
     <message>
-        <location filename="../../../ui/windows/desk_parts.py" line="+27"/>
+        <location filename="../../../ui/windows/desk_parts.py" line="+42"/>
         <source>Thẻ đã bị rút ra khi đang đọc</source>
         <translation>The card was removed during the read</translation>
     </message>
@@ -584,7 +584,7 @@
 <context>
     <name>IdleNotice</name>
     <message numerus="yes">
-        <location line="+204"/>
+        <location line="+207"/>
         <source>Không thấy thao tác: phiên sẽ tự xóa sau %n giây. Bấm phím bất kỳ để tiếp tục.</source>
         <translation>
             <numerusform>No activity: the session will be wiped in %n second. Press any key to continue.</numerusform>
@@ -595,7 +595,7 @@
 <context>
     <name>KeyEntry</name>
     <message>
-        <location line="-119"/>
+        <location line="-122"/>
         <source>Số định danh gồm đúng 12 chữ số.</source>
         <translation>The ID number has exactly 12 digits.</translation>
     </message>
@@ -681,7 +681,7 @@
 <context>
     <name>VerdictBadge</name>
     <message>
-        <location filename="../../../ui/widgets/verdict_badge.py" line="+140"/>
+        <location filename="../../../ui/widgets/verdict_badge.py" line="+143"/>
         <source>Thẻ thật: dữ liệu đúng như cơ quan cấp đã ký</source>
         <translation>Genuine: the data is exactly what the issuing authority signed</translation>
     </message>
