@@ -46,8 +46,8 @@ APP_NAME = "cccd-kiosk"
 APP_DISPLAY_NAME = "CCCD Kiosk"
 ORGANIZATION = "cccd-kiosk"
 ASSETS_FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
-#: Where DejaVu Sans lives when fontconfig does not list it (Debian's fonts-dejavu-core).
-SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+#: Where Noto Sans lives on Debian (fonts-noto-core) if the bundled copy is missing.
+SYSTEM_FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 #: A Vietnamese sample every font we use must render ("ư ơ ă â đ ê ô" and the five tones).
 VIETNAMESE_SAMPLE = "Đặt thẻ CCCD lên đầu đọc: ư ơ ă â ê ô ỳ ỷ ỹ ỵ ạ"
 DESK_SIZE = (1280, 800)
@@ -75,21 +75,21 @@ def version() -> str:
 
 
 def load_fonts() -> str:
-    """Register the bundled fonts and make sure DejaVu Sans (every Vietnamese letter) is there.
+    """Register the bundled fonts and make sure Noto Sans (every Vietnamese letter) is there.
 
-    Returns the family the theme will use. Without DejaVu Sans, Qt falls back to the system's
+    Returns the family the theme will use. Without Noto Sans, Qt falls back to the system's
     default sans font and a warning is logged (diacritics may then be drawn by fallback fonts).
     """
     for path in sorted(ASSETS_FONTS.glob("*.ttf")):
         QtGui.QFontDatabase.addApplicationFont(str(path))
     if FONT_FAMILY not in QtGui.QFontDatabase.families():
         for folder in SYSTEM_FONT_DIRS:
-            for path in sorted(folder.glob("DejaVuSans*.ttf")):
+            for path in sorted(folder.glob("NotoSans-*.ttf")):
                 QtGui.QFontDatabase.addApplicationFont(str(path))
     if FONT_FAMILY in QtGui.QFontDatabase.families():
         return FONT_FAMILY
-    _log.warning("font %s not found (install fonts-dejavu-core); using the default",
-                 FONT_FAMILY)
+    _log.warning("font %s not found (assets/fonts incomplete? fonts-noto-core has it); "
+                 "using the default", FONT_FAMILY)
     return QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.GeneralFont).family()
 
 

@@ -35,10 +35,12 @@ VERDICTS: tuple[str, ...] = (
 )
 #: The smallest height of anything a finger presses in kiosk mode (px).
 KIOSK_TOUCH_PX = 56
-FONT_FAMILY = "DejaVu Sans"
-# Vietnamese capitals with two marks (Ễ, Ấ, Ồ, Ử) rise 0.14-0.2 em above the font's ascent
-# in DejaVu Sans (measured: 29 px vs 25 at 20 pt, 46 vs 40 at 32 pt), and a QLabel is only
-# ascent + descent tall: without headroom "NGUYỄN" is drawn as "NGUYÊN".
+#: Noto Sans, shipped in assets/fonts: its metrics make room for Vietnamese capitals with two
+#: marks. With DejaVu Sans, Qt drew "NGUYỄN VĂN THỬ" as "NGUYÊN VĂN THỨ" at every size and
+#: hinting (PIL draws the same font right): a citizen's name shown wrong on the verdict screen.
+FONT_FAMILY = "Noto Sans"
+# Vietnamese capitals with two marks (Ễ, Ấ, Ồ, Ử) rise above a font's ascent, and a QLabel is
+# only ascent + descent tall: keep some headroom whatever the font.
 DIACRITIC_HEADROOM_EM = 0.25  # rounding to whole pixels takes up to 1 px at 11 pt
 
 
@@ -191,7 +193,7 @@ QPushButton[tone="true"] {{ background-color: {TONE_BG}; }}
 
 
 def app_font(mode: Mode) -> QtGui.QFont:
-    """The application font of ``mode`` (DejaVu Sans: every Vietnamese diacritic)."""
+    """The application font of ``mode`` (Noto Sans: every Vietnamese mark, stacked ones too)."""
     font = QtGui.QFont(FONT_FAMILY)
     font.setPointSize(METRICS[mode].body_pt)
     font.setStyleStrategy(QtGui.QFont.StyleStrategy.PreferAntialias)

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.qt import QtGui, QtWidgets
 from ui.theme import (
+    FONT_FAMILY,
     KIOSK_TOUCH_PX,
     METRICS,
     MODES,
@@ -85,7 +86,7 @@ def test_every_mode_renders_its_gallery(
     assert parts["title"].font().pointSize() == m.title_pt
     assert parts["title"].font().bold()
     assert parts["big_number"].font().pointSize() == m.big_number_pt
-    assert "DejaVu Sans" in parts["body"].font().family()
+    assert FONT_FAMILY in parts["body"].font().family()
     for role in ("primary", "secondary", "danger"):
         assert parts[role].height() >= m.button_min_px
     screenshot(root, f"theme_{mode}")
