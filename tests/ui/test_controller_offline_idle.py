@@ -267,3 +267,47 @@ def test_reader_unplugged_during_the_read(
         assert phase_of(ctrl) is Phase.IDLE
     finally:
         ctrl.close()
+
+
+@pytest.mark.pcsc
+def test_kiosk_flow_through_pcscd(qtbot: QtBot, tmp_path: Path, pcsc_stack: object) -> None:
+    """QR code, then the demo card on a real PC/SC stack (pcscd + vpcd slot 1) → verdict."""
+    from cardreader.emulator.fake_card import demo_card_dir
+    from cardreader.emulator.from_dump import chip_from_dump
+    from cardreader.emulator.vpcd import VirtualCard
+    from cardreader.transport.monitor import CardEvent
+    from kiosk.readers import PcscBackend
+    from tests.kiosk.test_readers import SLOT, SLOT_PORT, wait_slot_empty
+
+    class OneSlot(PcscBackend):
+        """Only vpcd slot 1: other tests may use slot 0 at the same time."""
+
+        def start(self, on_event: object) -> None:
+            def only(event: CardEvent) -> None:
+                if event.reader == SLOT:
+                    on_event(event)  # type: ignore[operator]
+
+            super().start(only)
+
+    wait_slot_empty()
+    env = build_environment(KioskConfig.defaults(tmp_path), demo=True, backend=OneSlot())
+    ctrl = SessionController(env, mode="kiosk", idle_timeout_s=None)
+    card = VirtualCard(chip_from_dump(demo_card_dir(), ChipConfig(max_le=0xDF)), port=SLOT_PORT)
+    try:
+        with qtbot.waitSignal(ctrl.readers_changed, timeout=TIMEOUT_MS):
+            ctrl.start()
+        ctrl.provide_qr_text(demo_qr_text())
+        assert phase_of(ctrl) is Phase.WAIT_CARD
+        with qtbot.waitSignal(ctrl.verdict_ready, timeout=TIMEOUT_MS) as got:
+            card.insert()
+        assert got.args[0].verdict == "genuine" and ctrl.session.reader == SLOT
+        with qtbot.waitSignal(ctrl.form_changed):
+            ctrl.choose_procedure("ct01")
+        assert ctrl.session.form is not None and ctrl.session.form.field("full_name").verified
+        with qtbot.waitSignal(ctrl.card_removed, timeout=TIMEOUT_MS):
+            card.remove()
+        assert phase_of(ctrl) is Phase.FORM  # the citizen took the card back; the form stays
+    finally:
+        card.remove()
+        ctrl.close()
+        env.close()
