@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ui.workers  # noqa: F401  (at import: the PySide6 6.12.0 emit() refcount workaround)
+import ui.qt  # noqa: F401  (first: applies ui.pyside_workarounds before any signal)
 from kiosk.config import KioskConfig, UiLanguage, UiMode
 from ui.i18n import TranslationMissingError, set_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Slot

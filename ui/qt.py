@@ -39,3 +39,6 @@ __all__ = [
     "Slot",
     "load_text_to_speech",
 ]
+
+# Defects of the binding itself (PySide6 6.12.0 refcounts), fixed before anything else runs.
+import ui.pyside_workarounds  # noqa: E402, F401

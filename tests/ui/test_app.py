@@ -245,8 +245,8 @@ def test_sigterm_ends_the_application_cleanly(qapp: QtWidgets.QApplication,
 def test_the_application_does_not_leak_a_reference_per_signal() -> None:
     """PySide6 6.12.0's SignalInstance.emit() returns True without a reference of its own:
     every ``.emit()`` from Python takes one from ``True`` until the interpreter aborts
-    ("bool_dealloc: deallocating True or False"). ``ui.workers`` compensates at import; the
-    application imports it first thing, so no signal of any screen can drain True."""
+    ("bool_dealloc: deallocating True or False"). ``ui.pyside_workarounds`` compensates when
+    ``ui.qt`` is imported, so no signal of any screen can drain True."""
     import subprocess
     import sys
 

@@ -278,10 +278,11 @@ def test_starting_without_a_reader_says_so_until_one_is_plugged_in(
 
 def test_emitting_from_python_does_not_drain_the_refcount_of_true(qtbot: QtBot) -> None:
     """PySide6 6.12.0 + CPython 3.11: every emit() dropped a reference to True, and CPython
-    aborted after a few thousand (bool_dealloc). ui.workers compensates; this guards it."""
+    aborted after a few thousand (bool_dealloc). ui.pyside_workarounds compensates;
+    this guards it."""
     import sys
 
-    import ui.workers
+    import ui.pyside_workarounds
     from ui.qt import QObject, Signal
 
     class Source(QObject):
@@ -294,7 +295,7 @@ def test_emitting_from_python_does_not_drain_the_refcount_of_true(qtbot: QtBot) 
     for i in range(20_000):
         source.changed.emit(i)
     assert len(got) == 20_000
-    assert abs(sys.getrefcount(True) - before) < 100, ui.workers.EMIT_PATCHED
+    assert abs(sys.getrefcount(True) - before) < 100, ui.pyside_workarounds.EMIT_PATCHED
 
 
 def test_the_can_opens_a_pace_chip(
@@ -317,20 +318,20 @@ def test_a_malformed_can_is_a_key_failure(qtbot: QtBot, ctrl: SessionController)
 def test_callbacks_from_qt_do_not_drain_none_until_the_interpreter_aborts() -> None:
     """PySide6 6.12.0 + CPython 3.11: every Python callable that C++ calls (slots, overrides
     such as QRunnable.run, QTimer.singleShot callbacks) dropped a reference to None; a busy
-    application aborted ("none_dealloc"). ui.workers makes None/True/False immortal as 3.12
-    does. A separate process runs far more such calls than None has references."""
+    application aborted ("none_dealloc"). ui.pyside_workarounds makes None/True/False
+    immortal as 3.12 does. A separate process runs far more such calls than None has references."""
     import subprocess
     import sys
 
     probe = (
-        "import sys, ui.workers\n"
+        "import sys, ui.pyside_workarounds\n"
         "from PySide6 import QtCore\n"
         "class J(QtCore.QRunnable):\n"
         "    def run(self): pass\n"
         "pool = QtCore.QThreadPool()\n"
         "for _ in range(50_000): pool.start(J())\n"
         "pool.waitForDone()\n"
-        "print('alive', ui.workers.SINGLETONS_IMMORTAL)\n"
+        "print('alive', ui.pyside_workarounds.SINGLETONS_IMMORTAL)\n"
     )
     repo = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
