@@ -4,6 +4,9 @@ A standard-library ``ThreadingHTTPServer`` (HTTP/1.1 keep-alive, optional TLS) s
 described in ``assets/openapi/intake.yaml``:
 
 * ``GET /v1/health`` - liveness, unauthenticated (the kiosk's connectivity probe).
+* ``GET /v1/devices`` - a signed request answered with the signing device's own enrolment
+  (200) or 403 when it is not enrolled: how ``kiosk doctor`` checks enrolment without
+  submitting anything.
 * ``POST /v1/devices`` - enrolment: ``Authorization: Bearer <enrolment token>`` plus a request
   signed by the key being enrolled (proof of possession).
 * ``POST /v1/submissions`` - a submission signed by an enrolled device key (see
@@ -194,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app
         if self.path == "/v1/health":
             self._send_json(200, {"status": "ok", "time": time.time()})
+        elif self.path == "/v1/devices":
+            self._whoami()
         elif self.path == "/_faults" and app.allow_fault_injection:
             self._send_json(200, {"faults": app.faults.snapshot(), "stats": app.db.stats()})
         else:
@@ -289,6 +294,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send_json(201 if created else 200,
                         {"device_id": verified[0], "enrolled": True, "new": created})
+
+    def _whoami(self) -> None:
+        """The signing device's own enrolment (``kiosk doctor``): 200 when enrolled, 403 when
+        not, 401 when unsigned or stale; reads nothing and changes nothing."""
+        verified = self._verify(b"", None)
+        if verified is None:
+            return
+        self._send_json(200, {"device_id": verified[0], "enrolled": True, "new": False})
 
     def _submission(self, body: bytes) -> None:
         app = self.server.app
