@@ -33,8 +33,17 @@ Example (every key optional; relative paths are relative to ``data_dir``)::
     speech = false               # spoken prompts (needs a Vietnamese TTS voice)
     printer = ""                 # printer name; "" = the system default, "none" = no printing
 
+    [logs]                       # kiosk.logs: <data_dir>/logs/kiosk.log, rotated by size
+    level = "INFO"               # DEBUG | INFO | WARNING | ERROR
+    format = "plain"             # plain | json (one JSON object per line)
+    max_bytes = 1048576          # rotate when the file reaches this size
+    backup_count = 5             # rotated files kept (kiosk.log.1 … kiosk.log.5)
+
     [bhyt]                       # any other table is kept raw in ``sections`` for its owner
     endpoint = "..."
+
+Every key, its default and what it allows: ``kiosk.config_doc`` (``kiosk config show
+--defaults``, ``packaging/config/kiosk.toml``).
 
 The file is found from the ``--config`` option, else ``$CCCD_KIOSK_CONFIG``; without one the
 defaults apply. ``$CCCD_KIOSK_DATA_DIR`` overrides ``data_dir``. Unknown keys in the tables
@@ -71,6 +80,12 @@ _OWN_KEYS: dict[str, set[str]] = {
     "audit": {"path"},
     "ui": {"mode", "language", "idle_timeout_s", "operator_pin_hash", "fullscreen", "speech",
            "printer"},
+    "logs": {"level", "format", "max_bytes", "backup_count"},
+}
+
+#: How a value's type is named in error messages (what is allowed).
+_KIND_NAMES: dict[type, str] = {
+    int: "an integer", float: "a number", bool: "true or false", str: "a string (in quotes)",
 }
 
 #: Keys people may look for in the wrong table.
@@ -80,6 +95,14 @@ UiMode = Literal["kiosk", "counter", "clinic"]
 UI_MODES: tuple[UiMode, ...] = get_args(UiMode)
 UiLanguage = Literal["vi", "en"]
 UI_LANGUAGES: tuple[UiLanguage, ...] = get_args(UiLanguage)
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
+LogFormat = Literal["plain", "json"]
+LOG_FORMATS: tuple[LogFormat, ...] = get_args(LogFormat)
+#: Bounds of the log file size before rotation and of the rotated files kept.
+LOG_MAX_BYTES_RANGE = (64 * 1024, 1024 * 1024 * 1024)
+LOG_BACKUP_RANGE = (1, 100)
+ValueSource = Literal["default", "file", "environment"]
 #: Bounds of the kiosk idle timeout: long enough to read a form, short enough to protect data.
 IDLE_TIMEOUT_RANGE_S = (10, 3600)
 
@@ -158,6 +181,16 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class LogsConfig:
+    """The ``[logs]`` table: the rotating log file ``<data_dir>/logs/kiosk.log`` (kiosk.logs)."""
+
+    level: LogLevel = "INFO"
+    format: LogFormat = "plain"
+    max_bytes: int = 1024 * 1024
+    backup_count: int = 5
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     data_dir: Path
     intake_url: str = DEFAULT_INTAKE_URL
@@ -173,9 +206,12 @@ class KioskConfig:
     device_key_path: Path = Path()
     audit_log_path: Path = Path()
     ui: UiConfig = field(default_factory=UiConfig)
+    logs: LogsConfig = field(default_factory=LogsConfig)
     #: Every table of the TOML file, raw (e.g. ``sections["bhyt"]``), for the parts that own it.
     sections: Mapping[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    #: Where ``data_dir`` came from (the other values: a key present in ``sections`` is "file").
+    data_dir_source: ValueSource = "default"
 
     @classmethod
     def defaults(cls, data_dir: Path | None = None) -> KioskConfig:
@@ -220,24 +256,30 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
         unknown = sorted(set(value) - allowed)
         if unknown:
             hint = _MOVED.get((table, unknown[0]), "")
-            raise ConfigError(f"{where}: unknown key [{table}] {unknown[0]}{hint}")
+            raise ConfigError(f"{where}: unknown key [{table}] {unknown[0]}{hint} "
+                              f"(allowed: {', '.join(sorted(allowed))})")
     unknown_top = sorted(k for k, v in doc.items() if not isinstance(v, dict) and k != "data_dir")
     if unknown_top:
-        raise ConfigError(f"{where}: unknown key {unknown_top[0]}")
+        raise ConfigError(f"{where}: unknown key {unknown_top[0]} (the only top-level key is "
+                          f"data_dir; every other setting goes in its [table])")
 
     def get(table: str, key: str, kind: type, default: Any) -> Any:
         value = doc.get(table, {}).get(key, default)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if value is not None and not isinstance(value, kind):
-            raise ConfigError(f"{where}: [{table}] {key} must be a {kind.__name__}")
+        if value is not None and (not isinstance(value, kind)
+                                  or (kind is int and isinstance(value, bool))):
+            raise ConfigError(f"{where}: [{table}] {key} must be {_KIND_NAMES[kind]} "
+                              f"(got {value!r})")
         return value
 
+    data_dir_source: ValueSource = "environment"
     if data_dir is None:
         raw_dir = doc.get("data_dir")
         if raw_dir is not None and not isinstance(raw_dir, str):
-            raise ConfigError(f"{where}: data_dir must be a string")
+            raise ConfigError(f"{where}: data_dir must be a string (a directory path)")
         data_dir = Path(raw_dir) if raw_dir else default_data_dir()
+        data_dir_source = "file" if raw_dir else "default"
     base = data_dir
 
     def path_of(table: str, key: str, default: str) -> Path:
@@ -263,8 +305,10 @@ def _build(doc: dict[str, Any], *, data_dir: Path | None, source: Path | None) -
         device_key_path=path_of("keys", "device_key", "device_key.pem"),
         audit_log_path=path_of("audit", "path", "audit.jsonl"),
         ui=_ui_config(where, get),
+        logs=_logs_config(where, get),
         sections={k: v for k, v in doc.items() if isinstance(v, dict)},
         source=source,
+        data_dir_source=data_dir_source,
     )
     if cfg.dead_letter_after < 1:
         raise ConfigError(f"{where}: [outbox] dead_letter_after must be at least 1")
@@ -299,3 +343,21 @@ def _ui_config(where: str, get: Any) -> UiConfig:
         speech=get("ui", "speech", bool, False),
         printer=get("ui", "printer", str, ""),
     )
+
+
+def _logs_config(where: str, get: Any) -> LogsConfig:
+    level = get("logs", "level", str, "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"{where}: [logs] level must be one of {', '.join(LOG_LEVELS)}")
+    fmt = get("logs", "format", str, "plain")
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"{where}: [logs] format must be one of {', '.join(LOG_FORMATS)}")
+    max_bytes = get("logs", "max_bytes", int, 1024 * 1024)
+    low, high = LOG_MAX_BYTES_RANGE
+    if not low <= max_bytes <= high:
+        raise ConfigError(f"{where}: [logs] max_bytes must be between {low} and {high}")
+    backups = get("logs", "backup_count", int, 5)
+    low, high = LOG_BACKUP_RANGE
+    if not low <= backups <= high:
+        raise ConfigError(f"{where}: [logs] backup_count must be between {low} and {high}")
+    return LogsConfig(level=level, format=fmt, max_bytes=max_bytes, backup_count=backups)
