@@ -13,6 +13,8 @@
     kiosk outbox sync [--json]                 deliver what is due now, once
     kiosk outbox rotate-key [--retire] [--json]
     kiosk enroll [--url URL] [--label LABEL] [--token-file FILE] [--json]
+    kiosk doctor [--json] [--check NAME]... [--strict] [--reader NAME]
+                                               is this kiosk ready? (exit 1 when a check fails)
 
 Errors are printed as ``{"error": {"code": ..., "message": ...}}`` on stdout with exit status 1,
 never as a traceback. Human-readable output is Vietnamese first, English second.
@@ -50,6 +52,7 @@ from kiosk.config import (
     valid_pin,
 )
 from kiosk.device_key import DeviceKey, DeviceKeyError
+from kiosk.doctor import CHECK_NAMES, run_checks
 from kiosk.outbox.crypto import default_key_provider, retire_unused, rotate
 from kiosk.outbox.errors import OutboxError
 from kiosk.outbox.store import STATUSES, Outbox, OutboxStatus
@@ -258,6 +261,12 @@ def _cmd_enroll(args: argparse.Namespace, cfg: KioskConfig) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    report = run_checks(cfg, only=args.check or None, strict=args.strict, reader=args.reader)
+    _emit(report.to_dict(), args.json, report.to_text())
+    return report.exit_code
+
+
 def _read_pin() -> str:
     if sys.stdin.isatty():
         pin = getpass.getpass("Mã PIN mới / new PIN (4-12 digits): ")
@@ -367,6 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
                         f"(else ${ENV_ENROLMENT_TOKEN})")
     enroll.add_argument("--json", action="store_true", help="machine-readable output")
     enroll.set_defaults(handler=_cmd_enroll)
+
+    doctor = commands.add_parser("doctor", help="kiểm tra ki-ốt / is this kiosk ready? "
+                                 "(exit status 1 when a check fails)")
+    doctor.add_argument("--check", action="append", choices=CHECK_NAMES, metavar="NAME",
+                        help=f"only this check (repeatable): {', '.join(CHECK_NAMES)}")
+    doctor.add_argument("--strict", action="store_true", help="warnings also give exit status 1")
+    doctor.add_argument("--reader", metavar="NAME",
+                        help="test only readers whose name contains NAME")
+    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.set_defaults(handler=_cmd_doctor)
 
     pin = commands.add_parser("pin-hash", help="mã PIN người vận hành / hash an operator PIN "
                               "(read from the terminal or one line of stdin)")
