@@ -49,6 +49,9 @@ DEPENDS = (
     "libccid",
     "libpcsclite1",
     "cage",
+    # Debian 12's cage is built with XWayland support and refuses to start without the
+    # Xwayland binary ("Cannot create XWayland server"), yet does not depend on it.
+    "xwayland",
     "libegl1",
     "libgl1",
     "libxkbcommon0",
@@ -87,7 +90,9 @@ def deb_version(version: str) -> str:
     v = version.strip().lower()
     if not re.fullmatch(r"[0-9][0-9a-z.+]*", v):
         raise BuildError(f"version {version!r}: not a PEP 440 version")
-    v = re.sub(r"\.?(a|b|rc|dev)(?=[0-9]*)", r"~\1", v, count=1)
+    public, plus, local = v.partition("+")
+    public = re.sub(r"(?<=[0-9])\.?(a|b|rc|dev)(?=[0-9]*(\.|$))", r"~\1", public, count=1)
+    v = public + plus + local
     if not re.fullmatch(r"[0-9][0-9a-z.+~]*", v):
         raise BuildError(f"version {version!r}: cannot map to a Debian version")
     return v
@@ -231,7 +236,7 @@ def check_deb(deb: Path) -> list[str]:
     if fields.get("Package") != PACKAGE:
         problems.append(f"Package is {fields.get('Package')!r}, not {PACKAGE}")
     depends = set(_packages(fields.get("Depends", "")))
-    for need in ("pcscd", "libccid", "libpcsclite1", "cage", "adduser"):
+    for need in ("pcscd", "libccid", "libpcsclite1", "cage", "xwayland", "adduser"):
         if need not in depends:
             problems.append(f"Depends lacks {need}")
     for name in RELATION_FIELDS:
