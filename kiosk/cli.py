@@ -7,6 +7,10 @@
                                                save a PNG of each (no display needed)
     kiosk --version
     kiosk pin-hash [--json]                    hash an operator PIN for [ui] operator_pin_hash
+    kiosk config show [--json] [--defaults]    the configuration in force, each value's source
+    kiosk config check [FILE] [--json]         every problem of a file (exit 1 when invalid)
+    kiosk support-bundle [--out FILE.zip] [--json]
+                                               a zip for the support desk, no personal data
     kiosk [--config FILE] outbox status [--json]
     kiosk outbox retry-dead [--json]
     kiosk outbox purge --sent-before DATE [--json]
@@ -34,7 +38,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any, NoReturn
@@ -287,6 +291,82 @@ def _cmd_pin_hash(args: argparse.Namespace, cfg: KioskConfig) -> int:
     return 0
 
 
+def _cmd_config_show(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    from kiosk import config_doc
+
+    if not args.defaults:
+        _emit(config_doc.show_document(cfg), args.json, config_doc.show_text(cfg))
+    elif args.json:
+        settings = {
+            s.name: {"default": s.default, "allowed": s.allowed, "doc": s.doc,
+                     "secret": s.secret, "when_unset": s.default_note or None}
+            for s in config_doc.SETTINGS
+        }  # fmt: skip
+        print(json.dumps({"settings": settings}, ensure_ascii=False))
+    else:
+        print(config_doc.render_example(), end="")
+    return 0
+
+
+def _cmd_config_check(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    from kiosk.config import ENV_CONFIG
+    from kiosk.config_doc import check_config
+
+    path = args.file or args.config or os.environ.get(ENV_CONFIG)
+    if not path:
+        raise CliError("usage", f"which file? kiosk config check FILE (or --config FILE, "
+                                f"${ENV_CONFIG})")
+    issues = check_config(path)
+    errors = [i for i in issues if i.severity == "error"]
+    lines = [f"{'Lỗi / error' if i.severity == 'error' else 'Lưu ý / warning'}: "
+             f"{i.key or '(file)'}: {i.message}" for i in issues]
+    lines.append(f"Tệp cấu hình hợp lệ / valid: {path}" if not errors else
+                 f"Tệp cấu hình có {len(errors)} lỗi / {len(errors)} error(s): {path}")
+    _emit({"file": str(path), "valid": not errors, "problems": [i.to_dict() for i in issues]},
+          args.json, "\n".join(lines))
+    return 1 if errors else 0
+
+
+def _cmd_support_bundle(args: argparse.Namespace, cfg: KioskConfig) -> int:
+    from kiosk.support_bundle import build_bundle, default_bundle_name
+
+    out = Path(args.out) if args.out else Path.cwd() / default_bundle_name()
+    if out.suffix.lower() != ".zip":
+        raise CliError("usage", f"--out must be a .zip file: {out}")
+    build_bundle(cfg, out, config_error=getattr(args, "config_error", None))
+    _emit({"bundle": str(out), "bytes": out.stat().st_size}, args.json,
+          f"Đã tạo gói hỗ trợ / support bundle written: {out}\n"
+          f"Gửi tệp này cho bộ phận hỗ trợ / send this file to support.")
+    return 0
+
+
+def _load_for(args: argparse.Namespace) -> KioskConfig:
+    """The configuration for a command; commands that must work with a broken file
+    (``config check``, ``support-bundle``) get the defaults and ``args.config_error``."""
+    if not getattr(args, "lenient_config", False):
+        return load_config(args.config)
+    try:
+        return load_config(args.config)
+    except ConfigError as exc:
+        args.config_error = exc.message
+        return KioskConfig.defaults()
+
+
+@contextlib.contextmanager
+def _command_logging(cfg: KioskConfig) -> Iterator[None]:
+    """A command logs to the data directory's rotating file (created only when something is
+    logged) and, on a terminal, warnings to stderr; stdout stays the command's output."""
+    import logging
+
+    from kiosk.logs import setup_logging
+
+    setup = setup_logging(cfg.data_dir, cfg.logs, console_level=logging.WARNING)
+    try:
+        yield
+    finally:
+        setup.close()
+
+
 def has_display(environ: Mapping[str, str] | None = None) -> bool:
     """Whether a window can be shown (Linux: an X11 or Wayland display is set)."""
     env = os.environ if environ is None else environ
@@ -391,6 +471,29 @@ def build_parser() -> argparse.ArgumentParser:
                               "(read from the terminal or one line of stdin)")
     pin.add_argument("--json", action="store_true", help="machine-readable output")
     pin.set_defaults(handler=_cmd_pin_hash)
+
+    config = commands.add_parser("config", help="cấu hình / the configuration file")
+    config_cmds = config.add_subparsers(dest="config_command", parser_class=_Parser)
+    show = config_cmds.add_parser("show", help="cấu hình đang dùng / the configuration in "
+                                  "force, each value with its source (secrets redacted)")
+    show.add_argument("--defaults", action="store_true",
+                      help="the documented defaults (the example file) instead")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(handler=_cmd_config_show)
+    check = config_cmds.add_parser("check", help="kiểm tra tệp cấu hình / check a file: every "
+                                   "problem, exit status 1 when invalid")
+    check.add_argument("file", nargs="?", metavar="FILE",
+                       help="the file (default: --config, else $CCCD_KIOSK_CONFIG)")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.set_defaults(handler=_cmd_config_check, lenient_config=True)
+
+    bundle = commands.add_parser("support-bundle", help="gói hỗ trợ / a zip for the support "
+                                 "desk: versions, redacted config, doctor, logs (no personal "
+                                 "data)")
+    bundle.add_argument("--out", metavar="FILE.zip",
+                        help="where to write it (default: ./cccd-kiosk-support-<time>.zip)")
+    bundle.add_argument("--json", action="store_true", help="machine-readable output")
+    bundle.set_defaults(handler=_cmd_support_bundle, lenient_config=True)
     return parser
 
 
@@ -413,8 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         used = [f"--{o}" for o in UI_OPTIONS if getattr(args, o) not in (None, False)]
         if used:
             raise CliError("usage", f"{', '.join(used)}: only without a command")
-        cfg = load_config(args.config)
-        return handler(args, cfg)
+        cfg = _load_for(args)
+        with _command_logging(cfg):
+            return handler(args, cfg)
     except CliError as exc:
         _print_error(exc.code, exc.message)
     except (ConfigError, DeviceKeyError, OutboxError) as exc:

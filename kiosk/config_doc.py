@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -434,43 +435,47 @@ def check_config(
 
     data_dir = Path(environ[ENV_DATA_DIR]) if environ.get(ENV_DATA_DIR) else Path("/nonexistent")
     known_tables = set(table_names())
+    clean: dict[str, Any] = {}  # the document without the keys that are wrong on their own
     for name, value in doc.items():
         if isinstance(value, dict):
             if name not in known_tables:
                 add(name, f"unknown table [{name}] (kept for its owner; known tables: "
                           f"{', '.join(sorted(t for t in known_tables if t))})", "warning")
+            clean[name] = {}
+            for key, item in value.items():
+                try:
+                    _build({name: {key: item}}, data_dir=data_dir, source=source)
+                except ConfigError as exc:
+                    add(f"{name}.{key}", exc.message)
+                else:
+                    clean[name][key] = item
             continue
         try:
             _build({name: value}, data_dir=None if name == "data_dir" else data_dir,
                    source=source)
         except ConfigError as exc:
             add(name, exc.message)
-    for table, raw in doc.items():
-        if not isinstance(raw, dict):
-            continue
-        for key, value in raw.items():
-            try:
-                _build({table: {key: value}}, data_dir=data_dir, source=source)
-            except ConfigError as exc:
-                add(f"{table}.{key}", exc.message)
-    # Rules across keys, and what the file as a whole gives.
-    cfg: KioskConfig | None = None
+        else:
+            clean[name] = value
+    # Rules across keys, on what is left.
     try:
-        cfg = _build(doc, data_dir=data_dir, source=source)
+        _build(clean, data_dir=data_dir, source=source)
     except ConfigError as exc:
-        add("", exc.message)
-    _check_other_tables(doc, cfg, add)
+        table = re.match(r"\[(\w+)\]", _strip_where(exc.message, source))
+        add(table[1] if table else "", exc.message)
+    site_only = _build({"site": clean.get("site", {})}, data_dir=data_dir, source=source)
+    _check_other_tables(doc, site_only, add)
     return issues
 
 
-def _check_other_tables(doc: dict[str, Any], cfg: KioskConfig | None,
+def _check_other_tables(doc: dict[str, Any], cfg: KioskConfig,
                         add: Callable[..., None]) -> None:  # fmt: skip
     site = doc.get("site", {})
     if isinstance(site, dict):
         for key, value in site.items():
             if key != "procedures" and not isinstance(value, str):
                 add(f"site.{key}", f"[site] {key} must be a text (in quotes)")
-    if cfg is not None and "site" in doc:
+    if isinstance(site, dict) and "procedures" in site:
         from kiosk.environment import offered_procedures
         from kiosk.procedures.loader import load_procedures
 
