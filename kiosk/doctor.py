@@ -40,6 +40,7 @@ import email.utils
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -472,20 +473,23 @@ def check_outbox(ctx: DoctorContext) -> Check:
                     dead_blocks_citizen=cfg.dead_blocks_citizen, recover=False) as outbox:
             integrity = outbox.integrity_check()
             st = outbox.status()
+    except sqlite3.DatabaseError as exc:  # unreadable pages, "file is not a database"
+        integrity, st = f"{type(exc).__name__}: {exc}", None
     except OutboxError as exc:
         return _check("outbox", "fail", "không mở được hàng đợi", "cannot open the outbox",
                       hint=("xem details.error; kiểm tra quyền tệp và khoá",
                             "see details.error; check file permissions and the key"),
                       path=str(path), error=exc.code, reason=exc.message)
-    details = {"path": str(path), "integrity": integrity, **st.to_dict()}
-    details.pop("last_error", None)
-    details["last_error_code"] = st.last_error
-    if integrity != "ok":
+    if st is None or integrity != "ok":
+        details: dict[str, Any] = {"path": str(path), "integrity": integrity[:300]}
         return _check("outbox", "fail", "cơ sở dữ liệu hàng đợi bị hỏng",
                       "the outbox database is corrupt",
                       hint=("dừng ứng dụng, sao lưu tệp rồi liên hệ hỗ trợ (kiosk support-bundle)",
                             "stop the application, back the file up and contact support "
                             "(kiosk support-bundle)"), **details)
+    details = {"path": str(path), "integrity": integrity, **st.to_dict()}
+    details.pop("last_error", None)
+    details["last_error_code"] = st.last_error
     age = st.oldest_pending_age_s
     problems: list[tuple[str, str]] = []
     hints: list[tuple[str, str]] = []
