@@ -268,6 +268,8 @@ def check_deb(deb: Path) -> list[str]:
         "/usr/lib/systemd/system/cccd-kiosk-session.service": "-rw-r--r--",
         "/usr/lib/systemd/user/cccd-kiosk.service": "-rw-r--r--",
     }
+    if "/opt/cccd-kiosk/cccd" in entries:
+        expected["/usr/bin/cccd"] = "-rwxr-xr-x"
     for path, mode in expected.items():
         if path not in entries:
             problems.append(f"{path} is missing")

@@ -62,10 +62,18 @@ install -d -m 0755 "$ROOT/usr/bin" "$ROOT/etc/cccd-kiosk" "$ROOT/etc/pam.d" \
     "$ROOT/usr/lib/systemd/system" "$ROOT/usr/lib/systemd/user" \
     "$ROOT/usr/share/cccd-kiosk/lockdown" "$ROOT/usr/share/doc/cccd-kiosk"
 install -m 0755 "$HERE/kiosk-wrapper.sh" "$ROOT/usr/bin/kiosk"
+if [ -f "$BUNDLE/cccd" ]; then   # the chip and trust-store command line (cccd trust import)
+    printf '#!/bin/sh\nexec /opt/cccd-kiosk/cccd "$@"\n' > "$ROOT/usr/bin/cccd"
+    chmod 0755 "$ROOT/usr/bin/cccd"
+fi
 install -m 0644 "$HERE/cccd-kiosk-session.service" "$ROOT/usr/lib/systemd/system/"
 install -m 0644 "$HERE/cccd-kiosk.service" "$ROOT/usr/lib/systemd/user/"
 install -m 0644 "$HERE/lockdown/logind-cccd-kiosk.conf" "$HERE/lockdown/sysctl-cccd-kiosk.conf" \
     "$ROOT/usr/share/cccd-kiosk/lockdown/"
+if [ -f "$HERE/../config/kiosk.toml" ]; then   # every setting, documented (kiosk.config_doc)
+    install -m 0644 "$HERE/../config/kiosk.toml" \
+        "$ROOT/usr/share/doc/cccd-kiosk/kiosk.toml.example"
+fi
 if [ -f "$HERE/../README.md" ]; then
     install -m 0644 "$HERE/../README.md" "$ROOT/usr/share/doc/cccd-kiosk/README.md"
 fi

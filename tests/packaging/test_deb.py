@@ -41,6 +41,8 @@ def make_bundle(root: Path) -> Path:
     exe.write_text('#!/bin/sh\necho "kiosk 0.1.0"\nprintf "arg:%s\\n" "$@"\n'
                    'echo "config:$CCCD_KIOSK_CONFIG"\n', encoding="utf-8")
     exe.chmod(0o755)
+    (bundle / "cccd").write_text('#!/bin/sh\necho "cccd $*"\n', encoding="utf-8")
+    (bundle / "cccd").chmod(0o755)
     (bundle / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"\x7fELF stand-in")
     (bundle / "_internal" / "libQt6Core.so").symlink_to("PySide6/libQt6Core.so.6")
     return bundle
@@ -115,10 +117,12 @@ def test_layout_owners_and_modes(deb: Path) -> None:
         "/opt/cccd-kiosk/kiosk": "-rwxr-xr-x",
         "/opt/cccd-kiosk/_internal/PySide6/libQt6Core.so.6": "-rw-r--r--",
         "/usr/bin/kiosk": "-rwxr-xr-x",
+        "/usr/bin/cccd": "-rwxr-xr-x",
         "/etc/cccd-kiosk/kiosk.toml": "-rw-r--r--",
         "/etc/pam.d/cccd-kiosk-session": "-rw-r--r--",
         "/usr/lib/systemd/system/cccd-kiosk-session.service": "-rw-r--r--",
         "/usr/lib/systemd/user/cccd-kiosk.service": "-rw-r--r--",
+        "/usr/share/doc/cccd-kiosk/kiosk.toml.example": "-rw-r--r--",
         "/usr/share/cccd-kiosk/lockdown/logind-cccd-kiosk.conf": "-rw-r--r--",
         "/usr/share/cccd-kiosk/lockdown/sysctl-cccd-kiosk.conf": "-rw-r--r--",
     }
@@ -331,3 +335,23 @@ def test_default_config_loads_and_fits_a_system_user(deb: Path, tmp_path: Path) 
     assert cfg.outbox_path == Path("/var/lib/cccd-kiosk/outbox.sqlite3")
     assert cfg.use_keyring is False          # no Secret Service for a system user
     assert cfg.ui.mode == "kiosk" and cfg.ui.language == "vi"
+    # The trust store default is the *user* data folder: point it into data_dir.
+    assert cfg.sections["trust"]["store"] == "/var/lib/cccd-kiosk/trust"
+
+
+def test_documented_reference_config_ships_and_loads(deb: Path, tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    assert run("dpkg-deb", "-x", deb, root).returncode == 0
+    example = root / "usr/share/doc/cccd-kiosk/kiosk.toml.example"
+    assert example.read_bytes() == (REPO / "packaging/config/kiosk.toml").read_bytes()
+    assert load_config(example, env={}).ui.mode == "kiosk"
+
+
+def test_cccd_wrapper_runs_the_bundled_chip_command_line(deb: Path, tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    assert run("dpkg-deb", "-x", deb, root).returncode == 0
+    wrapper = (root / "usr/bin/cccd").read_text()
+    local = tmp_path / "cccd"
+    local.write_text(wrapper.replace("/opt/cccd-kiosk/", f"{root}/opt/cccd-kiosk/"))
+    out = run("sh", local, "trust", "list", "--store", "/x y").stdout
+    assert out == "cccd trust list --store /x y\n"
