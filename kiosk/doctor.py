@@ -316,14 +316,23 @@ def check_reader(ctx: DoctorContext) -> Check:
 
 
 def _select_emrtd(reader: str) -> int:
-    """SELECT the eMRTD application on the card on ``reader``; returns the status word."""
+    """SELECT the eMRTD application on the card on ``reader``; returns the status word.
+
+    The connection is shared and the card is not reset on disconnect: the doctor does not
+    power-cycle a card the running application may hold. A SELECT between the application's
+    own commands would still end its secure-messaging session, so the card check is meant for
+    when no citizen is being served (the hint of a skipped check says to place a card)."""
     from cardreader.access import EMRTD_AID
     from cardreader.apdu import CommandApdu
     from cardreader.transport.pcsc import PcscContext
 
     apdu = CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID).to_bytes()
-    with PcscContext() as pcsc, pcsc.connect(reader) as conn:
-        response = conn.transmit(apdu)
+    with PcscContext() as pcsc:
+        conn = pcsc.connect(reader)
+        try:
+            response = conn.transmit(apdu)
+        finally:
+            conn.close(reset=False)
     return int.from_bytes(response[-2:], "big")
 
 
