@@ -333,7 +333,11 @@ def _cmd_support_bundle(args: argparse.Namespace, cfg: KioskConfig) -> int:
     out = Path(args.out) if args.out else Path.cwd() / default_bundle_name()
     if out.suffix.lower() != ".zip":
         raise CliError("usage", f"--out must be a .zip file: {out}")
-    build_bundle(cfg, out, config_error=getattr(args, "config_error", None))
+    from kiosk.config import ENV_CONFIG
+
+    path = args.config or os.environ.get(ENV_CONFIG)
+    build_bundle(cfg, out, config_error=getattr(args, "config_error", None),
+                 config_path=Path(path) if path else None)
     _emit({"bundle": str(out), "bytes": out.stat().st_size}, args.json,
           f"Đã tạo gói hỗ trợ / support bundle written: {out}\n"
           f"Gửi tệp này cho bộ phận hỗ trợ / send this file to support.")

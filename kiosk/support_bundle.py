@@ -142,20 +142,21 @@ def build_bundle(
     doctor_checks: Iterable[str] | None = None,
     include_readers: bool = True,
     config_error: str | None = None,
-    env: dict[str, str] | None = None,
+    config_path: Path | None = None,
 ) -> Path:
     """Write the support bundle to ``out`` (a .zip, created 0600) and return its path.
 
     ``log_dir_of``: the data directory whose ``logs/`` are taken (default ``cfg.data_dir``);
     ``doctor_checks``: the doctor checks to run (default all); ``config_error``: why the
-    configuration file could not be loaded (``cfg`` is then the defaults)."""
+    configuration file could not be loaded (``cfg`` is then the defaults) and ``config_path``
+    that file, checked for every problem."""
     created = _dt.datetime.now(_dt.UTC)
     files: dict[str, str] = {
         "versions.json": _json(_guarded(versions)),
         "config.json": _json(_guarded(lambda: {
             **show_document(cfg),
             "load_error": config_error,
-            "problems": [i.to_dict() for i in check_config(cfg.source, env=env or {})],
+            "problems": [i.to_dict() for i in check_config(config_path or cfg.source, env={})],
         })),
         "doctor.json": _json(_guarded(lambda: doctor_report(cfg, doctor_checks))),
         "outbox.json": _json(_guarded(lambda: outbox_summary(cfg))),
