@@ -312,8 +312,10 @@ def run(options: AppOptions, cfg: KioskConfig | None = None) -> int:
     """
     from kiosk.config import load_config
     from kiosk.environment import build_environment
+    from kiosk.logs import setup_from_config
 
     cfg = cfg or load_config(options.config)
+    setup_from_config(cfg)  # <data_dir>/logs/kiosk.log, rotated, scrubbed; stderr on a terminal
     mode: UiMode = options.mode or cfg.ui.mode
     app = create_application(mode)
     choose_language(options.language or cfg.ui.language)
