@@ -465,3 +465,12 @@ def test_key_file_permissions(tmp_path: Path) -> None:
     assert report.checks[0].status == "fail"
     assert f"chmod 600 {cfg.device_key_path}" in str(report.checks[0].hint)
     assert stat.S_IMODE(cfg.device_key_path.stat().st_mode) == 0o644  # reported, not changed
+
+
+def test_an_invalid_config_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(tmp_path, extra="idle_timeout_s = 5\n")  # below the 10 s minimum
+    assert main(["--config", str(path), "doctor", "--json"]) == 1
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "config" and "[ui] idle_timeout_s" in error["message"]
