@@ -254,15 +254,31 @@ def check_config(ctx: DoctorContext) -> Check:
         problems.append(("chưa đặt mã PIN người vận hành", "no operator PIN is set"))
         hints.append(("chạy kiosk pin-hash và chép vào [ui] operator_pin_hash",
                       "run kiosk pin-hash and put it in [ui] operator_pin_hash"))
-    trust = cfg.sections.get("trust", {})
-    if isinstance(trust, dict) and "store" in trust and not isinstance(trust["store"], str):
-        problems.append(("[trust] store phải là đường dẫn", "[trust] store must be a path"))
-        hints.append(("sửa [trust] store", "fix [trust] store"))
+    issues: list[dict[str, str]] = []
+    if cfg.source is not None:
+        # The tables other parts own ([site], [bhyt], [trust]) are checked only when the
+        # application builds its environment: find their errors before it refuses to start.
+        from kiosk.config_doc import check_config as check_file
+
+        issues = [i.to_dict() for i in check_file(cfg.source)]
+    errors = [i for i in issues if i["severity"] == "error"]
+    for issue in issues:
+        if issue["severity"] != "error":
+            problems.append((f"{issue['key']}: {issue['message']}",
+                             f"{issue['key']}: {issue['message']}"))
+    if any(i["severity"] != "error" for i in issues):
+        hints.append(("xem kiosk config check", "see kiosk config check"))
     source = str(cfg.source) if cfg.source else None
     where_vi = f"tệp {source}" if source else "mặc định (không có tệp cấu hình)"
     where_en = f"file {source}" if source else "defaults (no configuration file)"
     details: dict[str, Any] = {"source": source, "data_dir": str(cfg.data_dir), "intake_url": url,
-               "mode": cfg.ui.mode}
+               "mode": cfg.ui.mode, "issues": issues}
+    if errors:
+        first = f"{errors[0]['key']}: {errors[0]['message']}"
+        return _check("config", "fail", f"tệp cấu hình có {len(errors)} lỗi ({first})",
+                      f"the configuration file has {len(errors)} error(s) ({first})",
+                      hint=("sửa các khoá trong details.issues (kiosk config check)",
+                            "fix the keys in details.issues (kiosk config check)"), **details)
     if not problems:
         return _check("config", "ok", f"cấu hình hợp lệ: {where_vi}",
                       f"configuration valid: {where_en}", **details)

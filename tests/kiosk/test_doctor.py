@@ -154,6 +154,17 @@ def test_config_check(tmp_path: Path) -> None:
     assert status == "warn" and details["source"] is None  # defaults: no operator PIN
 
 
+def test_config_check_finds_errors_in_the_tables_other_parts_own(tmp_path: Path) -> None:
+    """The file loads, but the application would refuse to start: the doctor says so."""
+    path = write_config(tmp_path, extra="[site]\nname = 5\n")  # not in quotes
+    status, details = one(load_config(path, env={}), "config")
+    assert status == "fail" and details["issues"][0]["key"] == "site.name"
+    path = write_config(tmp_path, extra='[site]\nname = "UBND phường Thử"\n[kiosk_extras]\nx = 1\n')
+    status, details = one(load_config(path, env={}), "config")
+    assert status == "warn" and details["issues"][0]["severity"] == "warning"
+    assert details["issues"][0]["key"] == "kiosk_extras"  # an unknown table: a typo?
+
+
 # --- trust store -------------------------------------------------------------------------------
 
 ML_DE = ("DE_ML_2026-05-28-08-28-45.ml", "DE_ROOT_CA_CSCA07.cer")
