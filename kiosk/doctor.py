@@ -8,11 +8,14 @@ one warns), else 0.
 
 The checks (names as given to ``kiosk doctor --check NAME``):
 
-* ``config`` - the configuration file that was loaded, and settings that are valid but unwise.
+* ``config`` - the configuration file: errors in the tables other parts own ([site], [bhyt],
+  [trust]; :func:`kiosk.config_doc.check_config`) that would stop the application at start-up,
+  and settings that are valid but unwise (plain http:// intake, no operator PIN).
 * ``reader`` - the PC/SC service answers and at least one reader is connected.
-* ``card`` - a card on a reader answers SELECT of the eMRTD application (AID A0 00 00 02 47 10
-  01, ICAO Doc 9303-10 section 3.6.1 / 9303-11 section 4.2; ISO/IEC 7816-4 SELECT by DF name,
-  P2 0C = no response data). No key is needed, nothing personal is read. Skipped without a card.
+* ``card`` - a card on a reader answers SELECT of the LDS1 eMRTD application (AID A0 00 00 02
+  47 10 01, ICAO Doc 9303-10; selected in plain before BAC as in Doc 9303-11 section 4.2 and
+  :mod:`cardreader.access`; ISO/IEC 7816-4 SELECT, P1 04 = by DF name, P2 0C = no response
+  data). No key is needed and nothing personal is read. Skipped without a card.
 * ``trust`` - the trust store: a CSCA of Vietnam valid today, the newest master list's age
   (warning past :data:`MASTER_LIST_MAX_AGE_DAYS`), expired CSCAs, CRLs past their nextUpdate.
 * ``outbox`` - the outbox opens, ``PRAGMA integrity_check`` says ok, no dead letters, nothing
