@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import email.utils
+import json
 import os
 import re
 import shutil
@@ -174,6 +175,34 @@ class _Probe:
     date_header: str | None = None
     skew_s: float | None = None
     elapsed_s: float = 0.0
+    #: The answer is the intake API's (``{"status": "ok"}`` in JSON), not a captive portal's
+    #: login page or another web server's.
+    is_intake: bool = False
+
+
+#: The most of an answer the doctor reads (a captive portal's page must not fill memory).
+MAX_ANSWER_BYTES = 64 * 1024
+
+
+def _read_capped(response: Any) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_health_answer(body: bytes | None) -> bool:
+    if body is None:
+        return False
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(doc, dict) and doc.get("status") == "ok"
 
 
 class DoctorContext:
@@ -212,8 +241,9 @@ class DoctorContext:
         try:
             with httpx.Client(timeout=self.timeout_s, verify=self.verify()) as client:
                 before = self.now()
-                response = client.get(self.cfg.intake_url + "/v1/health")
-                after = self.now()
+                with client.stream("GET", self.cfg.intake_url + "/v1/health") as response:
+                    after = self.now()
+                    body = _read_capped(response)
         except httpx.HTTPError as exc:
             probe.error = type(exc).__name__
             return probe
@@ -221,6 +251,7 @@ class DoctorContext:
             probe.error = f"{type(exc).__name__}: {exc.strerror or exc}"
             return probe
         probe.status_code = response.status_code
+        probe.is_intake = response.status_code == 200 and _is_health_answer(body)
         probe.elapsed_s = after - before
         probe.date_header = response.headers.get("Date")
         if probe.date_header:
@@ -567,6 +598,13 @@ def check_intake(ctx: DoctorContext) -> Check:
                       hint=("kiểm tra [intake] url (đúng máy chủ, đúng đường dẫn)",
                             "check [intake] url (right server, right path)"),
                       url=url, http_status=probe.status_code)
+    if not probe.is_intake:
+        return _check("intake", "fail", "địa chỉ trả lời nhưng không phải máy chủ tiếp nhận "
+                      "(trang đăng nhập Wi-Fi hoặc sai địa chỉ)", "something answers, but not "
+                      "the intake API (a captive portal's login page, or a wrong URL)",
+                      hint=("kiểm tra [intake] url; đăng nhập mạng (Wi-Fi công cộng) hoặc dùng "
+                            "mạng khác", "check [intake] url; log the network in (public "
+                            "Wi-Fi) or use another network"), url=url, http_status=200)
     ms = probe.elapsed_s * 1000
     return _check("intake", "ok", f"máy chủ tiếp nhận trả lời ({ms:.0f} ms)",
                   f"intake server is up ({ms:.0f} ms)", url=url,
@@ -622,9 +660,9 @@ def check_enrolment(ctx: DoctorContext) -> Check:
     except DeviceKeyError as exc:
         return _check("enrolment", "fail", "khoá thiết bị không đọc được",
                       "the device key is unreadable", hint=enrol_hint, error=exc.code)
-    if ctx.health().status_code is None:
+    if not ctx.health().is_intake:
         return _check("enrolment", "skip", "chưa kiểm tra: không kết nối được máy chủ",
-                      "not checked: the intake server is unreachable",
+                      "not checked: the intake server is not reachable",
                       hint=("sửa lỗi kết nối (kiểm tra intake) trước",
                             "fix the connection first (see the intake check)"),
                       device_id=key.device_id)
@@ -635,16 +673,25 @@ def check_enrolment(ctx: DoctorContext) -> Check:
             path = request.url.raw_path.decode("ascii")
             request.headers.update(key.sign_request("GET", path, b"",
                                                     timestamp=int(ctx.now())))
-            response = client.send(request)
+            response = client.send(request, stream=True)
+            try:
+                body = _read_capped(response)
+            finally:
+                response.close()
     except httpx.HTTPError as exc:
         return _check("enrolment", "fail", "không hỏi được máy chủ", "the enrolment query failed",
                       hint=enrol_hint, device_id=key.device_id, error=type(exc).__name__)
     code = ""
-    with contextlib.suppress(ValueError, KeyError, TypeError):
-        code = str(response.json()["error"]["code"])
+    doc: Any = None
+    with contextlib.suppress(ValueError, RecursionError):
+        doc = json.loads(body) if body is not None else None
+    with contextlib.suppress(KeyError, TypeError):
+        code = str(doc["error"]["code"])
     details: dict[str, Any] = {"device_id": key.device_id,
                                "http_status": response.status_code, "code": code}
-    if response.status_code == 200:
+    enrolled = (isinstance(doc, dict) and doc.get("enrolled") is True
+                and doc.get("device_id") == key.device_id)
+    if response.status_code == 200 and enrolled:
         return _check("enrolment", "ok", f"thiết bị {key.device_id} đã được đăng ký",
                       f"device {key.device_id} is enrolled", **details)
     if response.status_code == 403:
@@ -661,8 +708,8 @@ def check_enrolment(ctx: DoctorContext) -> Check:
                       "the intake server cannot tell enrolment (no GET /v1/devices)",
                       hint=("gửi thử một hồ sơ: kiosk outbox sync", "try a delivery: kiosk "
                             "outbox sync"), **details)
-    return _check("enrolment", "fail", f"máy chủ trả lời HTTP {response.status_code}",
-                  f"the intake server answered HTTP {response.status_code}",
+    return _check("enrolment", "fail", f"máy chủ trả lời bất thường (HTTP {response.status_code})",
+                  f"unexpected answer from the intake server (HTTP {response.status_code})",
                   hint=enrol_hint, **details)
 
 

@@ -10,8 +10,10 @@ import os
 import shutil
 import socket
 import stat
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -386,6 +388,37 @@ def test_intake_down_and_wrong_url(tmp_path: Path, server: IntakeServer) -> None
     wrong = config(tmp_path, url=server.url + "/nowhere")
     status, d = one(wrong, "intake")
     assert status == "fail" and d["http_status"] == 404
+
+
+class _Portal(BaseHTTPRequestHandler):
+    """A captive portal: every URL answers 200 with a login page."""
+
+    def do_GET(self) -> None:
+        page = b"<html><body>Dang nhap Wi-Fi / Wi-Fi login</body></html>" * 2000  # ~110 KB
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_captive_portal_is_not_the_intake_server(tmp_path: Path) -> None:
+    portal = ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
+    thread = threading.Thread(target=portal.serve_forever, daemon=True)
+    thread.start()
+    try:
+        cfg = config(tmp_path, url=f"http://127.0.0.1:{portal.server_address[1]}")
+        DeviceKey.load_or_create(cfg.device_key_path)
+        report = run_checks(cfg, only=["intake", "enrolment"])
+    finally:
+        portal.shutdown()
+        portal.server_close()
+    intake, enrolment = report.checks
+    assert intake.status == "fail" and "captive portal" in intake.message.en
+    assert enrolment.status == "skip"  # a 200 from the portal is not an enrolment
 
 
 # --- printer (a stand-in lpstat: CUPS is not installed on the test machine) ---------------------
