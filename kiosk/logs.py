@@ -108,6 +108,7 @@ def _is_date(day: str, month: str, year: str) -> bool:
 
 def scrub(text: str) -> str:
     """``text`` with what looks like personal data replaced (see the module docstring)."""
+    text = unicodedata.normalize("NFC", text)  # decomposed marks would hide a name
     text = _MRZ_RE.sub(lambda m: "[mrz]" if "<" in m.group() else m.group(), text)
     text = _KEYED_NAME_RE.sub(lambda m: m.group(1) + "[name]", text)
     text = _NAME_RE.sub("[name]", text)

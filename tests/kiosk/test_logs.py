@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import stat
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def test_logs_config_from_the_file(tmp_path: Path) -> None:
         ("citizen NGUYỄN VĂN THỬ read", "NGUYỄN VĂN THỬ"),
         ("patient Trần Thị Mẫu checked in", "Trần Thị Mẫu"),
         ("NGUYEN VAN THU (no marks)", "NGUYEN VAN THU"),
+        (unicodedata.normalize("NFD", "ĐỖ THỊ THỬ decomposed"), "THỊ"),
         ("id=001099012345;", "001099012345"),
         ("old id 012345678 found", "012345678"),
         ("IDVNM0123456781001099012345<<5", "0123456781001099012345"),
@@ -199,7 +201,8 @@ def citizen_traces() -> list[str]:
         c.id_number, c.old_id_number or "", c.id_number[-9:], c.full_name, "NGUYEN VAN THU",
         c.full_name.title(), c.father_name or "", c.mother_name or "",
         dob.strftime("%d/%m/%Y"), dob.isoformat(), dob.strftime("%d%m%Y"), dob.strftime("%y%m%d"),
-        c.place_of_residence, c.place_of_origin,
+        c.place_of_residence, c.place_of_origin, unicodedata.normalize("NFD", c.full_name),
+        c.full_name.lower(),
     ]
 
 
