@@ -79,6 +79,17 @@ def _p(value: Path | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _offered(cfg: KioskConfig) -> Any:
+    """The procedure ids offered (the raw value when it is not a valid list)."""
+    from kiosk.environment import offered_procedures
+
+    try:
+        return [p.id for p in offered_procedures(cfg)]
+    except ConfigError:
+        raw = cfg.sections.get("site", {})
+        return raw.get("procedures") if isinstance(raw, Mapping) else None
+
+
 def _rng(low: float, high: float) -> str:
     return f"from {low:g} to {high:g}"
 
@@ -181,7 +192,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site", "procedures", None, "a list of procedure ids (see assets/procedures)",
             "Procedures offered, in this order.", commented=True,
             example='["ct01", "luu_tru", "khai_sinh_lien_thong", "generic_request"]',
-            default_note="every shipped procedure but the clinic check-in"),
+            default_note="every shipped procedure but the clinic check-in",
+            effective=lambda c: _offered(c)),
     Setting("site", "agency", None, "a text", "Agency a form is addressed to.",
             commented=True, example='"Công an phường Dịch Vọng"',
             default_note="the site name"),

@@ -166,6 +166,9 @@ def test_cli_show_json_defaults_and_text(tmp_path: Path, capsys: pytest.CaptureF
     assert doc["settings"]["ui.idle_timeout_s"] == {"value": 90.0, "source": "file"}
     assert doc["settings"]["site.name"] == {"value": "UBND Phường Thử", "source": "file"}
     assert doc["settings"]["data_dir"]["source"] == "environment"
+    offered = doc["settings"]["site.procedures"]
+    assert offered["source"] == "default" and offered["value"][0] == "ct01"
+    assert "bhyt_checkin" not in offered["value"]
     assert main(["--config", str(path), "config", "show"]) == 0
     text = capsys.readouterr().out
     assert "idle_timeout_s = 90.0  # file" in text and 'mode = "kiosk"  # default' in text
