@@ -365,25 +365,45 @@ def check_reader(ctx: DoctorContext) -> Check:
                   cards=sum(1 for r in readers if r.card_present))
 
 
+class _CardInUse(Exception):
+    """Another program (the running application, mid-read) holds the card."""
+
+
 def _select_emrtd(reader: str) -> int:
     """SELECT the eMRTD application on the card on ``reader``; returns the status word.
 
-    The connection is shared and the card is not reset on disconnect: the doctor does not
-    power-cycle a card the running application may hold. A SELECT between the application's
-    own commands would still end its secure-messaging session, so the card check is meant for
-    when no citizen is being served (the hint of a skipped check says to place a card)."""
+    The card is taken with an exclusive connection (PC/SC SCardConnect, SCARD_SHARE_EXCLUSIVE)
+    and left as it is on disconnect (SCARD_LEAVE_CARD, no reset). While the running
+    application reads a card it holds a connection, so the exclusive one is refused
+    (SCARD_E_SHARING_VIOLATION) and the doctor stays out: a SELECT between the application's
+    commands would end its secure-messaging session in the middle of a citizen's read."""
     from cardreader.access import EMRTD_AID
     from cardreader.apdu import CommandApdu
-    from cardreader.transport.pcsc import PcscContext
+    from cardreader.errors import CardRemovedError, TransportError
+    from cardreader.transport.pcsc import PcscContext, scard
 
     apdu = CommandApdu(0x00, 0xA4, 0x04, 0x0C, EMRTD_AID).to_bytes()
     with PcscContext() as pcsc:
-        conn = pcsc.connect(reader)
+        hresult, handle, protocol = scard.SCardConnect(
+            pcsc.handle, reader, scard.SCARD_SHARE_EXCLUSIVE,
+            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
+        )
+        if hresult == scard.SCARD_E_SHARING_VIOLATION:
+            raise _CardInUse(reader)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise TransportError(f"connecting to the card: PC/SC error 0x"
+                                 f"{hresult & 0xFFFFFFFF:08X}")
         try:
-            response = conn.transmit(apdu)
+            pci = scard.SCARD_PCI_T1 if protocol == scard.SCARD_PROTOCOL_T1 else \
+                scard.SCARD_PCI_T0
+            hresult, response = scard.SCardTransmit(handle, pci, list(apdu))
         finally:
-            conn.close(reset=False)
-    return int.from_bytes(response[-2:], "big")
+            scard.SCardDisconnect(handle, scard.SCARD_LEAVE_CARD)
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise TransportError(f"SELECT: PC/SC error 0x{hresult & 0xFFFFFFFF:08X}")
+    if len(response) < 2:
+        raise CardRemovedError("the card answered no status word: contact lost")
+    return int.from_bytes(bytes(response[-2:]), "big")
 
 
 def check_card(ctx: DoctorContext) -> Check:
@@ -408,6 +428,11 @@ def check_card(ctx: DoctorContext) -> Check:
     reader = with_card[0]
     try:
         sw = _select_emrtd(reader)
+    except _CardInUse:
+        return _check("card", "skip", f"thẻ trên {reader} đang được chương trình khác đọc",
+                      f"the card on {reader} is being read by another program",
+                      hint=("chạy lại khi không có ai dùng ki-ốt",
+                            "run again when nobody is using the kiosk"), reader=reader)
     except CardReaderError as exc:
         return _check("card", "fail", f"không nói chuyện được với thẻ trên {reader}",
                       f"cannot talk to the card on {reader}",

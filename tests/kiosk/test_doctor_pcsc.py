@@ -91,6 +91,27 @@ def test_card_answers_select_of_the_emrtd_application(cfg: KioskConfig, slot: st
 
 
 @pytest.mark.pcsc
+def test_a_card_another_program_holds_is_left_alone(cfg: KioskConfig, slot: str) -> None:
+    """The application mid-read holds the card: the doctor must not SELECT between its
+    secure-messaging commands. Once the card is free the check runs."""
+    from cardreader.transport.pcsc import PcscContext
+
+    chip = chip_from_dump(demo_card_dir(), ChipConfig(max_le=0xDF))
+    card = VirtualCard(chip, port=SLOT_PORT)
+    card.insert()
+    try:
+        wait_slot(True)
+        with PcscContext() as ctx, ctx.connect(slot):
+            busy = reader_checks(cfg).check("card")
+        free = reader_checks(cfg).check("card")
+    finally:
+        card.remove()
+    assert busy.status == "skip" and "another program" in busy.message.en, busy.to_dict()
+    assert free.status == "ok", free.to_dict()
+    wait_slot(False)
+
+
+@pytest.mark.pcsc
 def test_a_card_without_the_emrtd_application_fails(cfg: KioskConfig, slot: str) -> None:
     card = VirtualCard(OtherCard(), port=SLOT_PORT)  # type: ignore[arg-type]
     card.insert()
