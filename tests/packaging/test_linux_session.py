@@ -101,6 +101,7 @@ def test_session_runs_cage_on_tty1_as_the_kiosk_user_restarted_forever() -> None
     assert u["Unit"]["StartLimitIntervalSec"] == ["0"]   # an unattended kiosk never gives up
     env = dict(e.split("=", 1) for e in svc["Environment"])
     assert env["QT_QPA_PLATFORM"] == "wayland"
+    assert env["LANG"].endswith("UTF-8")
     assert env["CCCD_KIOSK_CONFIG"] == "/etc/cccd-kiosk/kiosk.toml"
     assert u["Install"]["WantedBy"] == ["graphical.target"]
 
