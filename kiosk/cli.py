@@ -352,8 +352,11 @@ def _load_for(args: argparse.Namespace) -> KioskConfig:
     try:
         return load_config(args.config)
     except ConfigError as exc:
+        from kiosk.config import ENV_DATA_DIR
+
         args.config_error = exc.message
-        return KioskConfig.defaults()
+        data_dir = os.environ.get(ENV_DATA_DIR)
+        return KioskConfig.defaults(Path(data_dir) if data_dir else None)
 
 
 @contextlib.contextmanager
@@ -362,9 +365,10 @@ def _command_logging(cfg: KioskConfig) -> Iterator[None]:
     logged) and, on a terminal, warnings to stderr; stdout stays the command's output."""
     import logging
 
-    from kiosk.logs import setup_logging
+    from kiosk.logs import CLI_LOG_FILE_NAME, setup_logging
 
-    setup = setup_logging(cfg.data_dir, cfg.logs, console_level=logging.WARNING)
+    setup = setup_logging(cfg.data_dir, cfg.logs, console_level=logging.WARNING,
+                          file_name=CLI_LOG_FILE_NAME)
     try:
         yield
     finally:

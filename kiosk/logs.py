@@ -2,9 +2,10 @@
 
 :func:`setup_logging` installs, on the root logger:
 
-- ``<data_dir>/logs/kiosk.log``, rotated by size (``[logs] max_bytes``, ``backup_count`` files
-  kept: ``kiosk.log.1`` is the newest), created 0600 in a 0700 directory, opened only when the
-  first record is written (a read-only command creates nothing);
+- ``<data_dir>/logs/kiosk.log`` (the command line's: ``kiosk-cli.log``), rotated by size
+  (``[logs] max_bytes``; ``backup_count`` files kept, ``kiosk.log.1`` the newest), created
+  0600 in a 0700 directory, opened only when the first record is written (a read-only
+  command creates nothing);
 - a console handler on stderr when stderr is a terminal (or when asked);
 - plain lines or JSON lines (``[logs] format``).
 
@@ -49,6 +50,9 @@ from kiosk.config import KioskConfig, LogsConfig
 
 LOG_DIR_NAME = "logs"
 LOG_FILE_NAME = "kiosk.log"
+#: The command line's own file: two processes rotating one file lose lines (and on Windows the
+#: rename fails while the other holds it open), so ``kiosk <command>`` writes beside the app.
+CLI_LOG_FILE_NAME = "kiosk-cli.log"
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _MARK = "_cccd_kiosk_handler"
 
@@ -198,6 +202,7 @@ def setup_logging(
     *,
     console: bool | None = None,
     console_level: int | None = None,
+    file_name: str = LOG_FILE_NAME,
 ) -> LogSetup:
     """Install the file (and console) handlers on the root logger, replacing ones an earlier
     call installed. ``console=None``: a console when stderr is a terminal."""
@@ -211,7 +216,7 @@ def setup_logging(
         JsonLinesFormatter() if settings.format == "json" else logging.Formatter(PLAIN_FORMAT)
     )
     scrubber = PersonalDataFilter()
-    path = log_dir(data_dir) / LOG_FILE_NAME
+    path = log_dir(data_dir) / file_name
     file_handler = PrivateRotatingFileHandler(
         path, maxBytes=settings.max_bytes, backupCount=settings.backup_count,
         encoding="utf-8", delay=True,
@@ -240,9 +245,14 @@ def setup_from_config(cfg: KioskConfig, *, console: bool | None = None) -> LogSe
 
 
 def log_files(data_dir: Path) -> list[Path]:
-    """The current log file and its rotated copies, newest first."""
-    base = log_dir(data_dir) / LOG_FILE_NAME
-    files = [base] if base.exists() else []
-    rotated = sorted(base.parent.glob(LOG_FILE_NAME + ".*"),
-                     key=lambda p: int(p.suffix[1:]) if p.suffix[1:].isdigit() else 0)
-    return files + [p for p in rotated if p.suffix[1:].isdigit()]
+    """Every log file (the application's, then the command line's), each current file followed
+    by its rotated copies, newest first."""
+    folder = log_dir(data_dir)
+    out: list[Path] = []
+    for name in (LOG_FILE_NAME, CLI_LOG_FILE_NAME):
+        base = folder / name
+        if base.exists():
+            out.append(base)
+        rotated = [p for p in folder.glob(name + ".*") if p.suffix[1:].isdigit()]
+        out.extend(sorted(rotated, key=lambda p: int(p.suffix[1:])))
+    return out

@@ -12,7 +12,8 @@ Contents (every file UTF-8 JSON unless said otherwise):
 - ``trust.json``: the trust store summary (counts, countries, expired and soon-expiring CSCAs,
   CRLs past their next update): certificate metadata only;
 - ``readers.json``: the PC/SC reader names;
-- ``logs/kiosk.log*``: the log files, scrubbed once more on the way in (:func:`kiosk.logs.scrub`).
+- ``logs/kiosk.log*``, ``logs/kiosk-cli.log*``: the log files, scrubbed once more on the way
+  in (:func:`kiosk.logs.scrub`).
 
 Left out on purpose: the outbox database and its keys, the device key, the audit log, the
 ticket database, the configuration file itself (it may hold secrets; ``config.json`` is the

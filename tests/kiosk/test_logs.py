@@ -119,6 +119,18 @@ def test_setup_twice_replaces_its_handlers(tmp_path: Path) -> None:
         second.close()
 
 
+def test_log_files_lists_app_and_cli_files_newest_first(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for name in ("kiosk.log", "kiosk.log.2", "kiosk.log.10", "kiosk.log.1", "kiosk-cli.log.1",
+                 "kiosk-cli.log", "notes.txt", "kiosk.log.old"):
+        (folder / name).write_text(name)
+    assert [p.name for p in log_files(tmp_path)] == [
+        "kiosk.log", "kiosk.log.1", "kiosk.log.2", "kiosk.log.10", "kiosk-cli.log",
+        "kiosk-cli.log.1",
+    ]
+
+
 def test_logs_config_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "k.toml"
     path.write_text('[logs]\nlevel = "debug"\nformat = "json"\nmax_bytes = 100000\n'

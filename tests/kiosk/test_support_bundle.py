@@ -113,6 +113,10 @@ def test_cli_bundle_works_with_a_broken_config(tmp_path: Path,
     bad = tmp_path / "kiosk.toml"
     bad.write_text(f'[ui]\nlanguage = "fr"\noperator_pin_hash = "{pin}"\n[intake]\n'
                    'url = "http://127.0.0.1:9"\ntimeout_s = 0.5\n', encoding="utf-8")
+    logs = tmp_path / "data" / "logs"
+    logs.mkdir(parents=True)
+    line = "2026-01-01 10:00:00,000 WARNING x: read {} (old)\n"
+    (logs / "kiosk-cli.log").write_text(line.format("001099012345"))
     out = tmp_path / "b.zip"
     assert main(["--config", str(bad), "support-bundle", "--out", str(out), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["bundle"] == str(out)
@@ -121,6 +125,7 @@ def test_cli_bundle_works_with_a_broken_config(tmp_path: Path,
     assert "language" in config["load_error"]
     assert any(p["key"] == "ui.language" for p in config["problems"])
     assert pin not in "\n".join(files.values())
+    assert files["logs/kiosk-cli.log"] == line.format("[id]")  # scrubbed again on the way in
     assert main(["support-bundle", "--out", str(tmp_path / "b.txt")]) == 1
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "usage"
 
