@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.config import load_config
 
@@ -224,6 +226,21 @@ def test_deb_version_orders_prereleases_before_the_release() -> None:
 def test_deb_version_refuses_garbage() -> None:
     with pytest.raises(bd.BuildError, match="not a PEP 440 version"):
         bd.deb_version("0.1.0; rm -rf /")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30),
+                 st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,3}((a|b|rc|\.dev)[0-9]{1,2})?"
+                               r"(\+[a-z0-9.]{1,8})?", fullmatch=True)))
+def test_deb_version_fuzz(version: str) -> None:
+    """Any string: a BuildError, or a valid Debian upstream version (Policy §5.6.12)."""
+    try:
+        out = bd.deb_version(version)
+    except bd.BuildError:
+        return
+    assert bd.re.fullmatch(r"[0-9][A-Za-z0-9.+~]*", out), out
+    done = run("dpkg", "--compare-versions", out, "eq", out)   # dpkg itself accepts it
+    assert done.returncode == 0 and not done.stderr, (out, done.stderr)
 
 
 # --- Installed into a throwaway root ---------------------------------------------------------
