@@ -183,13 +183,16 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 class LogSetup:
     path: Path  # the current log file
     handlers: tuple[logging.Handler, ...]
+    previous_level: int = logging.WARNING  # the root logger's level before
 
     def close(self) -> None:
-        """Remove and close the handlers (tests; the application keeps them to the end)."""
+        """Remove and close the handlers and restore the root level (commands, tests; the
+        application keeps them to the end)."""
         root = logging.getLogger()
         for handler in self.handlers:
             root.removeHandler(handler)
             handler.close()
+        root.setLevel(self.previous_level)
 
 
 def log_dir(data_dir: Path) -> Path:
@@ -234,9 +237,10 @@ def setup_logging(
         setattr(handler, _MARK, True)
         root.addHandler(handler)
     file_handler.setLevel(settings.level)
-    root.setLevel(min(logging.getLevelName(settings.level), root.level or logging.WARNING))
+    previous = root.level
+    root.setLevel(min(logging.getLevelName(settings.level), previous or logging.WARNING))
     logging.captureWarnings(True)
-    return LogSetup(path, tuple(handlers))
+    return LogSetup(path, tuple(handlers), previous)
 
 
 def setup_from_config(cfg: KioskConfig, *, console: bool | None = None) -> LogSetup:

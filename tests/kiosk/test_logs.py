@@ -117,6 +117,12 @@ def test_setup_twice_replaces_its_handlers(tmp_path: Path) -> None:
         assert all(h not in logging.getLogger().handlers for h in first.handlers)
     finally:
         second.close()
+    root = logging.getLogger()
+    before = root.level
+    setup = setup_logging(tmp_path / "c", LogsConfig(level="DEBUG"), console=False)
+    assert root.level == logging.DEBUG
+    setup.close()
+    assert root.level == before and not any(h in root.handlers for h in setup.handlers)
 
 
 def test_log_files_lists_app_and_cli_files_newest_first(tmp_path: Path) -> None:
