@@ -14,12 +14,10 @@ echo "== mypy"
 # About 2-4 min of build + 1.5 min of tests on 2 cores.
 echo "== bundle"
 .venv/bin/python packaging/build_bundle.py
+# The Debian package from that bundle, checked after building: relations (no vpcd), layout,
+# modes, conffiles, maintainer scripts (its own tests: tests/packaging/test_deb.py). zstd: about
+# 8-13 s for the 279 MB bundle.
+echo "== deb"
+.venv/bin/python packaging/debian/build_deb.py --bundle dist/cccd-kiosk --out dist
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
-# The Debian package, built from the bundle (dist/cccd-kiosk, made by the bundle step) and
-# checked after building: relations (no vpcd), layout, modes, conffiles, maintainer scripts.
-# zstd: about 8 s for the 279 MB bundle.
-if [ -d dist/cccd-kiosk ]; then
-    echo "== deb"
-    .venv/bin/python packaging/debian/build_deb.py --bundle dist/cccd-kiosk --out dist
-fi
