@@ -64,14 +64,14 @@ def _run(args: list[str], *, timeout: float = 60, **env: str) -> subprocess.Comp
 
 
 def test_version_from_the_bundle(bundle: Path) -> None:
-    proc = _run([str(bundle / "kiosk"), "--version"])
+    proc = _run([str(bb.kiosk_exe(bundle)), "--version"])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"kiosk {version('cccd-kiosk')}"
 
 
 def test_headless_demo_walkthrough_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
     shots = tmp_path / "shots"
-    proc = _run([str(bundle / "kiosk"), "--demo", "--headless", "--screenshots", str(shots)],
+    proc = _run([str(bb.kiosk_exe(bundle)), "--demo", "--headless", "--screenshots", str(shots)],
                 timeout=400)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     pngs = sorted(shots.rglob("*.png"))
@@ -88,7 +88,7 @@ def test_headless_demo_walkthrough_from_the_bundle(bundle: Path, tmp_path: Path)
 def test_kiosk_mode_starts_and_paints_from_the_bundle(bundle: Path) -> None:
     """The application path proper (ui.app.run, not the walkthrough): the demo kiosk window is
     painted, timed by the entry script's start-up probe."""
-    seconds = bb._run_first_paint([str(bundle / "kiosk")])
+    seconds = bb._run_first_paint([str(bb.kiosk_exe(bundle))])
     assert 0 < seconds < 60
 
 
@@ -143,7 +143,7 @@ def test_cccd_reads_a_qr_image_from_the_bundle(bundle: Path, tmp_path: Path) -> 
     payload = "001090012345|123456789|NGUYỄN VĂN THỬ|01011990|Nam|Số 1 Phố Thử, Hà Nội|01012022"
     image = tmp_path / "qr.png"
     segno.make(payload, encoding="utf-8", micro=False).save(str(image), scale=8, border=4)
-    proc = _run([str(bundle / "cccd"), "qr", "--json", str(image)])
+    proc = _run([str(bundle / f"cccd{bb.EXE_SUFFIX}"), "qr", "--json", str(image)])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"full_name": "NGUYỄN VĂN THỬ"' in proc.stdout
     assert '"id_number": "001090012345"' in proc.stdout
