@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pytest
 import segno
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 QT_PLUGINS = Path("_internal/PySide6/Qt/plugins")
@@ -147,3 +148,30 @@ def test_cccd_reads_a_qr_image_from_the_bundle(bundle: Path, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"full_name": "NGUYỄN VĂN THỬ"' in proc.stdout
     assert '"id_number": "001090012345"' in proc.stdout
+
+
+def _loaded_from(stderr: str, library: str) -> list[Path]:
+    """Paths the dynamic loader initialised for ``library`` (glibc's LD_DEBUG=libs trace)."""
+    return [Path(line.split("calling init:", 1)[1].strip()) for line in stderr.splitlines()
+            if "calling init:" in line and library in line]
+
+
+def test_readers_go_through_the_hosts_libpcsclite(bundle: Path) -> None:
+    """``cccd readers`` from the bundle talks to the host's pcscd through the host's
+    libpcsclite (listing the readers, or failing to, either way it loaded the library)."""
+    proc = _run([str(bundle / f"cccd{bb.EXE_SUFFIX}"), "readers"], LD_DEBUG="libs")
+    loaded = _loaded_from(proc.stderr, "libpcsclite")
+    assert loaded, proc.stdout + proc.stderr[-2000:]
+    assert all(bundle.resolve() not in p.resolve().parents for p in loaded), loaded
+
+
+def test_zbar_fallback_uses_the_hosts_libzbar(bundle: Path, tmp_path: Path) -> None:
+    """A blank image: zxing-cpp finds nothing, the decoding chain goes on to zbar, which pyzbar
+    loads from the system (libzbar0), not from the bundle."""
+    blank = tmp_path / "blank.png"
+    Image.new("L", (200, 200), 255).save(blank)
+    proc = _run([str(bundle / f"cccd{bb.EXE_SUFFIX}"), "qr", str(blank)], LD_DEBUG="libs")
+    assert proc.returncode != 0 and "no QR code found" in proc.stdout + proc.stderr
+    loaded = _loaded_from(proc.stderr, "libzbar")
+    assert loaded, proc.stderr[-2000:]
+    assert all(bundle.resolve() not in p.resolve().parents for p in loaded), loaded
