@@ -178,6 +178,8 @@ QFrame#patient_panel QLabel#title {{ font-size: {m.title_pt + 4}pt; }}
 {severity_rules}
 {panel_rules}
 QScrollArea, QWidget#operator_sections {{ background: transparent; }}
+QFrame#failure_panel {{ border-radius: {m.radius_px}px; border: {line_px}px solid {DANGER}; }}
+QLabel#support_code {{ font-size: {max(m.hint_pt - 4, 8)}pt; color: {MUTED}; }}
 QFrame#offline_banner {{ padding: {m.spacing_px // 2}px {m.spacing_px}px; }}
 QWidget#language_switch QPushButton {{
     min-width: {m.button_min_px + 8}px; font-weight: bold;
@@ -212,6 +214,15 @@ def repolish(widget: QtWidgets.QWidget) -> None:
     style.unpolish(widget)
     style.polish(widget)
     widget.update()
+
+
+def repolish_tree(widget: QtWidgets.QWidget) -> None:
+    """Restyle ``widget`` and every widget under it: rules like ``*[severity] QLabel`` select
+    the children through the parent's property, and Qt only re-evaluates the widget that
+    changed (a failure banner turned red kept its labels' dark ink: unreadable)."""
+    repolish(widget)
+    for child in widget.findChildren(QtWidgets.QWidget):
+        repolish(child)
 
 
 def set_verdict(widget: QtWidgets.QWidget, verdict: str) -> None:
