@@ -179,6 +179,7 @@ QFrame#patient_panel QLabel#title {{ font-size: {m.title_pt + 4}pt; }}
 {panel_rules}
 QScrollArea, QWidget#operator_sections {{ background: transparent; }}
 QFrame#failure_panel {{ border-radius: {m.radius_px}px; border: {line_px}px solid {DANGER}; }}
+QLabel#citizen_photo {{ font-size: {max(m.hint_pt - 4, 8)}pt; color: {MUTED}; }}
 QLabel#support_code {{ font-size: {max(m.hint_pt - 4, 8)}pt; color: {MUTED}; }}
 QFrame#offline_banner {{ padding: {m.spacing_px // 2}px {m.spacing_px}px; }}
 QWidget#language_switch QPushButton {{

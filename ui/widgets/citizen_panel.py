@@ -103,6 +103,9 @@ class CitizenPanel(QtWidgets.QFrame):
         self._photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._photo.setFixedSize(PHOTO_SIZE[density])
         self._photo.setFrameShape(QtWidgets.QFrame.Shape.Box)
+        # Placeholder words wrap inside the box (a one-line "Ảnh có sau khi đọc chip" was cut).
+        self._photo.setWordWrap(True)
+        self._photo.setMargin(4)
 
         self._name = RoomyLabel(self)
         self._name.setObjectName("title" if density == "large" else "subtitle")
@@ -337,7 +340,8 @@ class CitizenPanel(QtWidgets.QFrame):
         elif from_chip:
             self._photo.setText(self.tr("Đang đọc ảnh…"))  # the face comes after the text
         else:
-            self._photo.setText(self.tr("Ảnh có sau khi đọc chip"))  # a QR code has no photo
+            # A QR code has no photo: it is in the chip.
+            self._photo.setText(self.tr("Ảnh chân dung có trong chip"))
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
