@@ -23,7 +23,7 @@ class Pictogram(QtWidgets.QWidget):
         super().__init__(parent)
         self.setObjectName("pictogram")
         self._kind: Kind = kind
-        self.setMinimumSize(260, 180)
+        self.setMinimumSize(220, 120)  # grows into the room a screen has (720 px tall kiosks)
         self.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Expanding
         )
@@ -37,7 +37,7 @@ class Pictogram(QtWidgets.QWidget):
         self.update()
 
     def sizeHint(self) -> QtCore.QSize:
-        return QtCore.QSize(520, 260)
+        return QtCore.QSize(520, 140)  # Expanding: it takes whatever room the screen has
 
     def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)

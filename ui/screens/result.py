@@ -33,7 +33,6 @@ class ResultScreen(QtWidgets.QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.busy)
-        layout.addSpacing(12)
         layout.addWidget(self.number_caption)
         layout.addWidget(self.number)
         layout.addWidget(self.hint)

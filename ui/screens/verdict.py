@@ -27,8 +27,9 @@ class VerdictScreen(QtWidgets.QWidget):
         layout = screen_layout(self)
         self.title = label(self, "title")
         self.badge = VerdictBadge(self, show_details=False)
-        self.meaning = label(self, "subtitle")
-        self.action = label(self, "subtitle")
+        # Body size (not subtitle): the words, the citizen and the buttons fit 1280x720.
+        self.meaning = label(self)
+        self.action = label(self)
         self.panel = CitizenPanel(self, density="desk", fields=SHOWN_FIELDS)
         self.panel.badge.setVisible(False)
         self.end_button = button(self, "secondary", name="end")

@@ -102,7 +102,15 @@ class OnScreenKeyboard(QtWidgets.QFrame):
         if name not in LAYOUTS:
             raise ValueError(f"unknown keyboard layout {name!r}")
         self._layout_name = name
+        # Only the shown page counts for the keyboard's size: the number pad is a row lower
+        # than the letters, and that row goes to the screen above on a 720 px tall kiosk.
+        ignored = QtWidgets.QSizePolicy.Policy.Ignored
+        preferred = QtWidgets.QSizePolicy.Policy.Preferred
+        for page_name, page in self._pages.items():
+            policy = preferred if page_name == name else ignored
+            page.setSizePolicy(policy, policy)
         self._stack.setCurrentWidget(self._pages[name])
+        self.updateGeometry()
 
     def set_target(self, widget: QtWidgets.QWidget | None) -> None:
         """Type into ``widget`` (a QLineEdit or QPlainTextEdit); None types nowhere."""
@@ -200,6 +208,7 @@ class OnScreenKeyboard(QtWidgets.QFrame):
     def _build_letters(self, *, latin: bool) -> QtWidgets.QWidget:
         page = QtWidgets.QWidget()
         rows = QtWidgets.QVBoxLayout(page)
+        rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(6)
 
         def row_of(widgets: list[QtWidgets.QWidget], stretches: list[int] | None = None) -> None:

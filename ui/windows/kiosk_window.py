@@ -27,6 +27,7 @@ from ui.screens.failure import FailureScreen
 from ui.screens.form import FormScreen
 from ui.screens.idle import IdleScreen
 from ui.screens.key_entry import KeyEntryScreen
+from ui.screens.parts import touch_scrolling
 from ui.screens.procedures import ProceduresScreen
 from ui.screens.reading import ReadingScreen
 from ui.screens.result import ResultScreen
@@ -87,6 +88,20 @@ class CornerZone(QtWidgets.QWidget):
         self._taps = []
         self._hold.stop()
         self.triggered.emit()
+
+
+def screen_page(screen: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """``screen`` in a frameless, transparent scroll area that follows a finger."""
+    page = QtWidgets.QScrollArea()
+    page.setObjectName("screen_page")
+    page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    page.setWidgetResizable(True)
+    page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    page.setWidget(screen)
+    page.viewport().setAutoFillBackground(False)
+    screen.setAutoFillBackground(False)
+    touch_scrolling(page)
+    return page
 
 
 class IdleOverlay(QtWidgets.QFrame):
@@ -186,8 +201,13 @@ class KioskWindow(QtWidgets.QWidget):
         self.result = ResultScreen()
         self.failure = FailureScreen()
         self.stack = QtWidgets.QStackedWidget(self)
+        # Each screen in a page that scrolls when its content is taller than the display (a
+        # 1280x720 kiosk, the keyboard open): the window never grows past the screen.
+        self._pages: dict[int, QtWidgets.QScrollArea] = {}
         for screen in self.screens():
-            self.stack.addWidget(screen)
+            page = screen_page(screen)
+            self._pages[id(screen)] = page
+            self.stack.addWidget(page)
 
         # -- chrome ------------------------------------------------------------------------------
         self.corner = CornerZone(self)
@@ -238,7 +258,12 @@ class KioskWindow(QtWidgets.QWidget):
         ]
 
     def current_screen(self) -> QtWidgets.QWidget | None:
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        return page.widget() if isinstance(page, QtWidgets.QScrollArea) else page
+
+    def page_of(self, screen: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+        """The scrolling page that holds ``screen`` in the stack."""
+        return self._pages[id(screen)]
 
     def present(self, *, fullscreen: bool = True) -> None:
         """Show the window: full-screen and frameless on a kiosk, a window for development."""
@@ -357,8 +382,9 @@ class KioskWindow(QtWidgets.QWidget):
         self._switch(screen)
 
     def _switch(self, screen: QtWidgets.QWidget) -> None:
-        changed = self.stack.currentWidget() is not screen
-        self.stack.setCurrentWidget(screen)
+        changed = self.current_screen() is not screen
+        self.stack.setCurrentWidget(self.page_of(screen))
+        self._fit_keyboard()
         activate = getattr(screen, "activate", None)
         if changed and callable(activate):
             activate()
@@ -427,6 +453,7 @@ class KioskWindow(QtWidgets.QWidget):
         self.overlay.hide()
         self.keyboard.set_target(None)
         self.keyboard.setVisible(False)
+        self._fit_keyboard()
         for screen in self.screens():
             screen.clear()  # type: ignore[attr-defined]
         self.speaker.stop()
@@ -448,7 +475,7 @@ class KioskWindow(QtWidgets.QWidget):
     def _keyboard_enter(self) -> None:
         """ "Xong" on the keyboard: leave the field (hides the keyboard)."""
         target = self.keyboard.target
-        if isinstance(target, QtWidgets.QLineEdit) and self.stack.currentWidget() is self.form:
+        if isinstance(target, QtWidgets.QLineEdit) and self.current_screen() is self.form:
             target.clearFocus()
 
     # -- keyboard and activity --------------------------------------------------------------------
@@ -472,19 +499,34 @@ class KioskWindow(QtWidgets.QWidget):
         if wanted is None or widget is None:
             self.keyboard.set_target(None)
             self.keyboard.setVisible(False)
+            self._fit_keyboard()
             return
         self.keyboard.set_target(widget)
         self.keyboard.setVisible(True)
+        self._fit_keyboard()
         # The keyboard takes room from the screen: keep the field in view once laid out again.
         QTimer.singleShot(0, self, self._reveal_focus)
 
+    def _fit_keyboard(self) -> None:
+        """The screen typed in gives up its explanation or picture and wide margins while the
+        keyboard takes the room (a 720 px tall kiosk keeps the field and the buttons in view)."""
+        open_ = self.keyboard.isVisible()
+        current = self.current_screen()
+        self.form.set_compact(open_ and current is self.form)
+        self.key_entry.set_compact(open_ and current is self.key_entry)
+
     def _reveal_focus(self) -> None:
+        """Scroll the field into view: in the form's own list, then in the page around it."""
         focused = QtWidgets.QApplication.focusWidget()
-        parent = focused.parentWidget() if focused is not None else None
-        while parent is not None and not isinstance(parent, QtWidgets.QScrollArea):
+        if focused is None or not self.isAncestorOf(focused):
+            return
+        target: QtWidgets.QWidget = focused
+        parent = focused.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QtWidgets.QScrollArea):
+                parent.ensureWidgetVisible(target, 20, 40)
+                target = parent
             parent = parent.parentWidget()
-        if focused is not None and isinstance(parent, QtWidgets.QScrollArea):
-            parent.ensureWidgetVisible(focused, 20, 40)
 
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
