@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from kiosk.config import ConfigError, check_operator_pin, hash_operator_pin
 from kiosk.outbox.connectivity import ConnectivityStatus, State
 from kiosk.outbox.store import OutboxStatus
+from ui.guard import never_raises
 from ui.qt import QObject, QtCore, QtGui, QtWidgets, Signal, Slot
 from ui.theme import repolish
 from ui.widgets.language_switch import LanguageSwitch
@@ -799,16 +800,19 @@ class OperatorScreen(QtWidgets.QWidget):
         self._retranslate_status()
         self._retranslate_action()
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
+    @never_raises(None)
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
         if not self.is_unlocked:
             self._update_pin_state()
 
+    @never_raises(None)
     def hideEvent(self, event: QtGui.QHideEvent) -> None:
         # Hidden by the window (a mode switch, the idle wipe): never stay unlocked.
         if self.is_unlocked and not event.spontaneous():
@@ -827,6 +831,7 @@ class OperatorScreen(QtWidgets.QWidget):
         else:
             app.removeEventFilter(self)
 
+    @never_raises(False)
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         if event.type() in self._ACTIVITY:
             self._touched()

@@ -7,6 +7,7 @@ moves the session on and the window leaves this screen by itself.
 from __future__ import annotations
 
 from kiosk.session import Failure, FailureInfo
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.screens.pictogram import Pictogram
@@ -151,6 +152,7 @@ class FailureScreen(QtWidgets.QWidget):
             self.tr("Hãy nhấc thẻ ra, đặt lại ngay ngắn giữa đầu đọc rồi bấm “Thử lại”."),
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.procedures.filling import FilledForm
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import (
@@ -118,6 +119,7 @@ class FormScreen(QtWidgets.QWidget):
         self.back_button.setText(self.tr("Quay lại"))
         self.review_button.setText(self.tr("Xem lại hồ sơ"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

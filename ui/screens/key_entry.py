@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.record import ID_NUMBER_RE, RecordError, parse_date
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtWidgets, Signal
 from ui.screens.parts import (
     SCREEN_MARGINS,
@@ -179,6 +180,7 @@ class KeyEntryScreen(QtWidgets.QWidget):
                 "⚠ " + self.tr("Ngày sinh chưa đúng. Hãy nhập theo dạng ngày/tháng/năm.")
             )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

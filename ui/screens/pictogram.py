@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
 Kind = Literal["card", "qr", "card_and_qr"]
@@ -39,6 +40,7 @@ class Pictogram(QtWidgets.QWidget):
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(520, 140)  # Expanding: it takes whatever room the screen has
 
+    @never_raises(None)
     def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)

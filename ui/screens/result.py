@@ -5,6 +5,7 @@ ends the session (the window wipes everything)."""
 from __future__ import annotations
 
 from kiosk.session import SubmitOutcome
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 
@@ -121,6 +122,7 @@ class ResultScreen(QtWidgets.QWidget):
                 self.tr("Bạn không cần làm gì thêm. Hãy giữ mã tham chiếu để tra cứu.")
             )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

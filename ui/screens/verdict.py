@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from cardreader.verify.verdict import CardVerdict
 from kiosk.record import CitizenRecord
+from ui.guard import never_raises
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.theme import repolish
@@ -154,6 +155,7 @@ class VerdictScreen(QtWidgets.QWidget):
             self.tr("Hãy liên hệ cán bộ tại quầy để được hỗ trợ."),
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -15,6 +15,7 @@ from typing import Literal
 
 from cardreader.verify.verdict import CardVerdict
 from kiosk.record import FIELDS, CitizenRecord, RecordField, Source
+from ui.guard import never_raises
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets
 from ui.widgets.verdict_badge import VerdictBadge
 
@@ -55,6 +56,7 @@ class RoomyLabel(QtWidgets.QLabel):
 
     ROOM = 0.3  # of the ascent; DejaVu Sans' stacked marks reach about 1.25 ascents
 
+    @never_raises(False)
     def event(self, event: QtCore.QEvent) -> bool:
         # An exception escaping a Qt virtual override crashes PySide 6.12 in shiboken's error
         # path: the overrides of the desk catch, log the type only (values may be personal).
@@ -343,6 +345,7 @@ class CitizenPanel(QtWidgets.QFrame):
             # A QR code has no photo: it is in the chip.
             self._photo.setText(self.tr("Ảnh chân dung có trong chip"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.procedures.filling import FilledField, FilledForm
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import touch_scrolling
@@ -506,6 +507,7 @@ class FormView(QtWidgets.QWidget):
         if new is not None and self._body.isAncestorOf(new):
             self._reveal(new)
 
+    @never_raises(None)
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         """Shrunk by an on-screen keyboard: keep the field being typed in within view."""
         super().resizeEvent(event)
@@ -567,6 +569,7 @@ class FormView(QtWidgets.QWidget):
                 row.line.setPlaceholderText(self.tr("ngày/tháng/năm, ví dụ 05/09/1999"))
             self._show_error(row)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.vn_compose import Tone, telex_key, toggle_tone, word_before
 
@@ -288,6 +289,7 @@ class OnScreenKeyboard(QtWidgets.QFrame):
                 if button.property("tone"):
                     button.setToolTip(tone_names[Tone(str(button.property("key")))])
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kiosk.outbox.connectivity import ConnectivityStatus, State
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Slot
 from ui.theme import repolish
 
@@ -130,6 +131,7 @@ class OfflineBanner(QtWidgets.QFrame):
         repolish(self)
         repolish(self.label)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -21,6 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kiosk.session import FailureInfo, Phase, SubmitOutcome
+from ui.guard import never_raises
 from ui.i18n import current_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal
 from ui.screens.failure import FailureScreen
@@ -75,11 +76,13 @@ class CornerZone(QtWidgets.QWidget):
         if len(self._taps) >= CORNER_TAPS:
             self._fire()
 
+    @never_raises(None)
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         self.tap()
         self._hold.start()
         event.accept()
 
+    @never_raises(None)
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         self._hold.stop()
         event.accept()
@@ -153,6 +156,7 @@ class IdleOverlay(QtWidgets.QFrame):
         )
         self.button.setText(self.tr("Tôi vẫn ở đây"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
@@ -528,6 +532,7 @@ class KioskWindow(QtWidgets.QWidget):
                 target = parent
             parent = parent.parentWidget()
 
+    @never_raises(False)
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
         if (
@@ -543,6 +548,7 @@ class KioskWindow(QtWidgets.QWidget):
             self._controller.user_activity()
         return False
 
+    @never_raises(None)
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         """A wedge scanner typing the card's QR code while no field has the focus."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -563,10 +569,12 @@ class KioskWindow(QtWidgets.QWidget):
             return
         super().keyPressEvent(event)
 
+    @never_raises(None)
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
 
+    @never_raises(None)
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self._closable:
             super().closeEvent(event)
