@@ -122,17 +122,22 @@ class CounterWindow(QtWidgets.QMainWindow):
             QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
         )
         self.history_view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Time, status and receipt fit their contents; the procedure, last, takes what is left
-        # (elided, the full title in its tooltip). The ticket column is the clinic's.
+        # The table fits the narrow left column, no sideways scrolling: time and status fit
+        # their contents; the receipt and the procedure share what is left, elided in the
+        # middle (a receipt's distinctive end stays), whole in their tooltips. The ticket
+        # column is the clinic's.
         header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.moveSection(header.visualIndex(COLUMNS.index("procedure")), len(COLUMNS) - 1)
         header.moveSection(header.visualIndex(COLUMNS.index("status")), 1)
-        header.setSectionResizeMode(
-            COLUMNS.index("procedure"), QtWidgets.QHeaderView.ResizeMode.Stretch
-        )
+        fit = QtWidgets.QHeaderView.ResizeMode.ResizeToContents
+        share = QtWidgets.QHeaderView.ResizeMode.Stretch
+        for column, mode in (("time", fit), ("status", fit), ("reference", share),
+                             ("procedure", share), ("ticket", fit)):  # fmt: skip
+            header.setSectionResizeMode(COLUMNS.index(column), mode)
+        header.setMinimumSectionSize(24)
         self.history_view.setColumnHidden(COLUMNS.index("ticket"), True)
-        self.history_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.history_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.history_view.setWordWrap(False)
         self.history_summary = QtWidgets.QLabel(central)
         self.history_summary.setObjectName("hint")
