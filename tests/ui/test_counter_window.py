@@ -26,9 +26,9 @@ from tests.ui.desk_fakes import (
     verdict,
     wedge_type,
 )
+from ui.history import COLUMNS
 from ui.printing import DeskPrinter
 from ui.qt import Qt, QtCore, QtWidgets
-from ui.history import COLUMNS
 from ui.windows.counter_window import DONE, FORM, START, CounterWindow
 
 Shot = Callable[[object, str], Path]
@@ -313,14 +313,12 @@ def test_history_table_fits_its_column(qtbot: QtBot, tmp_path: Path, screenshot:
     """At 1280 px the day's history shows every column header whole and needs no sideways
     scrolling ("Số biên nhận / r…" was cut, with a horizontal scrollbar); what is elided is
     whole in its tooltip."""
-    from dataclasses import replace as _replace
-
     with themed("counter"):
         window, controller = _window(qtbot, tmp_path)
         window.resize(1280, 800)
-        long_receipt = _replace(submit_outcome(sent=True), receipt="HS20261123-000000123")
+        long_receipt = replace(submit_outcome(sent=True), receipt="HS20261123-000000123")
         controller.submitted.emit(long_receipt)
-        controller.submitted.emit(_replace(submit_outcome(sent=False), queued_id=13))
+        controller.submitted.emit(replace(submit_outcome(sent=False), queued_id=13))
         settle()
         view = window.history_view
         header = view.horizontalHeader()
