@@ -180,8 +180,9 @@ class SessionHistory(QtCore.QAbstractTableModel):
             return {
                 "time": self.tr("Giờ nộp hồ sơ (giờ Việt Nam)"),
                 "procedure": self.tr("Thủ tục hành chính"),
-                "reference": self.tr("Số biên nhận của hệ thống, hoặc mã tham chiếu tại chỗ "
-                                     "khi hồ sơ chưa gửi được"),  # fmt: skip
+                "reference": self.tr(
+                    "Số biên nhận của hệ thống, hoặc mã tham chiếu tại chỗ khi chưa gửi được"
+                ),
                 "ticket": self.tr("Số thứ tự"),
                 "status": self.tr("Đã gửi lên hệ thống hay đang chờ gửi"),
             }[column]
