@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from kiosk.procedures.model import Text
 from kiosk.session import SubmitOutcome
+from ui.clock import KIOSK_TIMEZONE
 from ui.i18n import pick
 from ui.qt import Qt, QtCore
 
 COLUMNS = ("time", "procedure", "reference", "ticket", "status")
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_TIMEZONE = KIOSK_TIMEZONE
 MAX_ROWS = 5000  # a very busy desk sees a few hundred a day; beyond this the oldest go
 _NO_INDEX = QtCore.QModelIndex()
 

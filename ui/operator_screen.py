@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from kiosk.config import ConfigError, check_operator_pin, hash_operator_pin
 from kiosk.outbox.connectivity import ConnectivityStatus, State
 from kiosk.outbox.store import OutboxStatus
+from ui.clock import clock_text, zone_text
 from ui.guard import never_raises
 from ui.qt import QObject, QtCore, QtGui, QtWidgets, Signal, Slot
 from ui.theme import repolish
@@ -648,8 +649,11 @@ class OperatorScreen(QtWidgets.QWidget):
                      State.UNKNOWN: self.tr("Chưa kiểm tra kết nối")}[c.state]
             network = [state]
             if c.state is not State.UNKNOWN:
-                network.append(self.tr("Từ: %1").replace(
-                    "%1", time.strftime("%H:%M:%S", time.localtime(c.since))))
+                # Local (Vietnam) time as the history shows it, with the zone stated: the
+                # machine's own clock may be set to UTC.
+                network.append(self.tr("Từ: %1 (giờ Việt Nam, %2)")
+                               .replace("%1", clock_text(c.since))
+                               .replace("%2", zone_text(c.since)))  # fmt: skip
             if c.last_error:
                 network.append(self.tr("Lỗi gần nhất: %1").replace("%1", c.last_error))
         self.network_text.setText("\n".join(network))
