@@ -750,8 +750,8 @@ class OperatorScreen(QtWidgets.QWidget):
             "retried": lambda: self.tr("Đã đưa %n hồ sơ lỗi trở lại hàng đợi.", "", args[0]),
             "retry_failed": lambda: self.tr("Không đưa lại được hồ sơ lỗi vào hàng đợi."),
             "syncing": lambda: self.tr("Đang gửi…"),
-            "synced": lambda: self.tr("Đã gửi %1 / %2 hồ sơ đến hạn.").replace(
-                "%1", str(args[0])).replace("%2", str(args[1])),
+            "synced": lambda: self.tr("Đã gửi %1 / %n hồ sơ đến hạn.", "", args[1]).replace(
+                "%1", str(args[0])),
             "sync_offline": lambda: self.tr("Không kết nối được máy chủ: hồ sơ vẫn nằm an toàn "
                                             "trong hàng đợi."),
             "sync_failed": lambda: self.tr("Gửi không thành công."),

@@ -114,7 +114,7 @@ class FormScreen(QtWidgets.QWidget):
         if form is not None and self._blocked:
             missing = len(form.errors)
             self.status.setText(
-                "⚠ " + self.tr("Còn %1 ô cần điền hoặc sửa.").replace("%1", str(missing))
+                "⚠ " + self.tr("Còn %n ô cần điền hoặc sửa.", "", missing)
             )
         self.back_button.setText(self.tr("Quay lại"))
         self.review_button.setText(self.tr("Xem lại hồ sơ"))

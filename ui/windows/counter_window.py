@@ -594,8 +594,9 @@ class CounterWindow(QtWidgets.QMainWindow):
         self.form_title.setText(pick(title.vi, title.en))
         locked = sum(1 for f in form.fields if f.verified)
         asked = sum(1 for f in form.fields if not f.read_only)
-        hint = self.tr("%1 trường đã xác thực từ chip (khóa), %2 trường cần nhập.")
-        hint = hint.replace("%1", str(locked)).replace("%2", str(asked))
+        # Two sentences, each with its own plural form in English ("1 field", "2 fields").
+        hint = (self.tr("%n trường đã xác thực từ chip (khóa),", "", locked) + " "
+                + self.tr("%n trường cần nhập.", "", asked))  # fmt: skip
         if self._phase is Phase.SUBMITTING:
             hint = self.tr("Đang lưu và gửi hồ sơ…")
         if self._note:

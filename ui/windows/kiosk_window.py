@@ -150,8 +150,8 @@ class IdleOverlay(QtWidgets.QFrame):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Bạn còn đó không?"))
         self.countdown.setText(
-            self.tr("Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %1 giây.").replace(
-                "%1", str(self._seconds)
+            self.tr(
+                "Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %n giây.", "", self._seconds
             )
         )
         self.button.setText(self.tr("Tôi vẫn ở đây"))
