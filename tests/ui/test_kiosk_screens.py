@@ -432,3 +432,44 @@ def test_failure_code_is_a_small_support_line(qtbot: QtBot) -> None:
     assert screen.code.geometry().top() > screen.retry_button.geometry().bottom()
     for text in (screen.title, screen.explanation, screen.action):
         assert "authentication_failed" not in text.text()
+
+
+@pytest.mark.parametrize("kind", ["qr", "card_and_qr"])
+def test_qr_pictogram_keeps_a_quiet_zone(qtbot: QtBot, screenshot: Shot, kind: str) -> None:
+    """Inside the QR pictogram's box a white margin runs round the modules: the top-right
+    finder touched the box's edge."""
+    from ui.screens.pictogram import INK, Pictogram
+
+    picture = Pictogram(kind=kind)  # type: ignore[arg-type]
+    qtbot.addWidget(picture)
+    picture.resize(520, 260)
+    image = picture.grab().toImage()
+    rect = QtCore.QRectF(picture.rect()).adjusted(8, 8, -8, -8)
+    if kind == "card_and_qr":
+        left = rect.width() * 0.62
+        rect = QtCore.QRectF(rect.left() + left, rect.top(), rect.width() * 0.38, rect.height())
+        rect = rect.adjusted(rect.width() * 0.1, 0, 0, 0)
+    box, cell = Pictogram.qr_geometry(rect)
+    assert cell >= 4
+    inner = box.adjusted(3, 3, -3, -3)  # past the box's 2 px border
+    band = cell * 0.8
+    ink = INK.rgb()
+
+    def inked(x: float, y: float) -> bool:
+        return bool(image.pixel(int(x), int(y)) == ink)
+
+    steps = [inner.left() + (inner.width() - 1) * i / 200 for i in range(201)]
+    rows = [inner.top() + (inner.height() - 1) * i / 200 for i in range(201)]
+    edge_ink = [
+        (x, y)
+        for d in (0.0, band / 2, band - 1)
+        for x, y in [(s, inner.top() + d) for s in steps]
+        + [(s, inner.bottom() - d) for s in steps]
+        + [(inner.left() + d, r) for r in rows]
+        + [(inner.right() - d, r) for r in rows]
+        if inked(x, y)
+    ]
+    assert edge_ink == []
+    # ...and the finders are drawn just inside it.
+    assert any(inked(inner.left() + band + cell, r) for r in rows)
+    screenshot(picture, f"pictogram-{kind}")
