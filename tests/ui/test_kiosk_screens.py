@@ -430,6 +430,9 @@ def test_failure_code_is_a_small_support_line(qtbot: QtBot) -> None:
     assert screen.code.objectName() == "support_code"
     assert screen.code.font().pointSize() < screen.action.font().pointSize()
     assert screen.code.geometry().top() > screen.retry_button.geometry().bottom()
+    # Without a picture the buttons still sit at the bottom, not half-way up the screen.
+    assert not screen.pictogram.isVisible()
+    assert screen.retry_button.geometry().bottom() > screen.height() * 0.85
     for text in (screen.title, screen.explanation, screen.action):
         assert "authentication_failed" not in text.text()
 

@@ -44,7 +44,8 @@ class FailureScreen(QtWidgets.QWidget):
         self.retry_button = button(self, "primary", name="retry")
         layout.addWidget(self.frame)
         layout.addWidget(self.action)
-        layout.addWidget(self.pictogram, 1)
+        layout.addWidget(self.pictogram, 4)
+        layout.addStretch(1)  # the buttons stay at the bottom when there is no picture
         layout.addLayout(button_row(self.end_button, self.retry_button))
         layout.addWidget(self.code)
         self.retry_button.clicked.connect(self.retry_requested)
