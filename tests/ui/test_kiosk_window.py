@@ -417,6 +417,14 @@ def test_offline_submission_is_saved_and_says_so(
         assert "khi có mạng" in window.result.title.text()
         assert window.result.number.text() == outcome.reference
         screenshot(window, "kiosk-16-result-saved-offline")
+        # The longest result (offline banner, English) still fits a 1280x720 kiosk whole.
+        click(qtbot, window.language.button("en"))
+        qtbot.waitUntil(lambda: "connection" in window.result.title.text())
+        window.resize(1280, 720)
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT_MS)
+        fits(qtbot, window, window.result.number, window.result.card_reminder,
+             window.result.done_button, window.result.print_button)  # fmt: skip
+        screenshot(window, "kiosk-720-result-offline-en")
     finally:
         env.set_network(True)
 

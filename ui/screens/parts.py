@@ -51,7 +51,7 @@ def button_row(*buttons: QtWidgets.QPushButton) -> QtWidgets.QHBoxLayout:
 #: A screen's margins and spacing: tight enough that every screen, its buttons included, fits
 #: a 1280x720 kiosk without scrolling (taller content scrolls in the window's page).
 SCREEN_MARGINS = (40, 12, 40, 12)
-SCREEN_SPACING = 12
+SCREEN_SPACING = 10
 
 
 def screen_layout(widget: QtWidgets.QWidget) -> QtWidgets.QVBoxLayout:

@@ -19,8 +19,9 @@ class ResultScreen(QtWidgets.QWidget):
         self.setObjectName("screen_result")
         layout = screen_layout(self)
         self.title = label(self, "title", center=True)
-        self.subtitle = label(self, "subtitle", center=True)
-        self.number_caption = label(self, "subtitle", center=True)
+        # Body size: with the offline banner, the words, the number and the buttons fit 720 px.
+        self.subtitle = label(self, center=True)
+        self.number_caption = label(self, center=True)
         self.number = label(self, "big_number", center=True)
         self.hint = label(self, "hint", center=True)
         self.card_reminder = label(self, "subtitle", center=True)

@@ -63,7 +63,7 @@ class OfflineBanner(QtWidgets.QFrame):
         self._show_dead = show_dead
         self._status = status
         layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setContentsMargins(12, 0, 12, 0)  # the frame has its padding (ui/theme.py)
         self.label = QtWidgets.QLabel(self)
         self.label.setObjectName("banner_text")
         self.label.setWordWrap(True)
