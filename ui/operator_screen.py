@@ -263,7 +263,14 @@ class OperatorScreen(QtWidgets.QWidget):
         root.addWidget(self.stack)
         self.pin_page = self._build_pin_page()
         self.status_page = self._build_status_page(controller)
-        self.stack.addWidget(self.pin_page)
+        # The PIN page scrolls rather than grow the window past a 1280x720 kiosk's screen.
+        self._pin_scroll = QtWidgets.QScrollArea(self)
+        self._pin_scroll.setObjectName("pin_scroll")
+        self._pin_scroll.setWidgetResizable(True)
+        self._pin_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self._pin_scroll.setWidget(self.pin_page)
+        self._pin_scroll.viewport().setAutoFillBackground(False)  # the window's paper shows
+        self.stack.addWidget(self._pin_scroll)
         self.stack.addWidget(self.status_page)
 
         self._lockout_timer = QtCore.QTimer(self)
@@ -292,19 +299,21 @@ class OperatorScreen(QtWidgets.QWidget):
         page = QtWidgets.QWidget(self)
         outer = QtWidgets.QVBoxLayout(page)
         outer.setContentsMargins(24, 16, 24, 16)
+        # The title shares the top row with the language switch (centred: a spacer as wide as
+        # the switch on its left), so the page fits a 720 px tall kiosk.
         top = QtWidgets.QHBoxLayout()
-        top.addStretch(1)
         self.pin_language = LanguageSwitch(page)
-        top.addWidget(self.pin_language)
-        outer.addLayout(top)
-        outer.addStretch(1)
-        column = QtWidgets.QVBoxLayout()
-        column.setSpacing(12)
         self.pin_title = QtWidgets.QLabel(page)
         self.pin_title.setObjectName("title")
         self.pin_title.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.pin_title.setWordWrap(True)
-        column.addWidget(self.pin_title)
+        top.addSpacing(self.pin_language.sizeHint().width())
+        top.addWidget(self.pin_title, 1)
+        top.addWidget(self.pin_language, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
+        outer.addStretch(1)
+        column = QtWidgets.QVBoxLayout()
+        column.setSpacing(8)
         self.pin_prompt = QtWidgets.QLabel(page)
         self.pin_prompt.setObjectName("subtitle")
         self.pin_prompt.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -460,7 +469,7 @@ class OperatorScreen(QtWidgets.QWidget):
         self.pin_edit.clear()
         self._action_key = ("", ())
         self.action_text.clear()
-        self.stack.setCurrentWidget(self.pin_page)
+        self.stack.setCurrentWidget(self._pin_scroll)
         self._update_pin_state()
 
     @Slot()
@@ -555,6 +564,7 @@ class OperatorScreen(QtWidgets.QWidget):
             "bad_hash": self.tr("Mã băm PIN trong cấu hình không hợp lệ."),
         }
         self.pin_message.setText(texts[key])
+        self.pin_message.setVisible(bool(key))  # no empty line's room while all is well
         self.pin_message.setProperty("severity", "error" if key else None)
         repolish(self.pin_message)
 

@@ -25,7 +25,7 @@ from ui.operator_screen import (
     SyncResult,
     trust_summary,
 )
-from ui.qt import QObject, QtGui, QtWidgets, Signal
+from ui.qt import QObject, QtCore, QtGui, QtWidgets, Signal
 from ui.theme import apply_theme
 
 PIN = "246810"
@@ -432,3 +432,24 @@ def test_clock_texts_use_the_kiosk_zone() -> None:
     assert zone_text(MOMENT) == "UTC+07:00"
     assert clock_text(MOMENT, "UTC") == "22:13:20" and zone_text(MOMENT, "UTC") == "UTC+00:00"
     assert zone_text(0.0) == "UTC+08:00"  # Saigon's zone in 1970: the offset of that moment
+
+
+def test_pin_page_fits_a_1280x720_kiosk(
+    qtbot: QtBot, qapp: QtWidgets.QApplication, screenshot: Callable[[object, str], Path]
+) -> None:
+    """In kiosk type the PIN page grew the screen to 836 px: on a 1280x720 kiosk its buttons
+    were off the screen. Now the window keeps the display's size and the keypad, OK and Back
+    are in sight; a wrong PIN's message still fits."""
+    apply_theme(qapp, "kiosk")  # the autouse fixture resets the style afterwards
+    screen, _ = make(qtbot, demo=True)
+    screen.resize(1280, 720)
+    QtWidgets.QApplication.processEvents()
+    assert screen.minimumSizeHint().height() <= 720
+    type_pin(qtbot, screen, "9999")
+    assert screen.pin_message.isVisible() and screen.pin_message.text()
+    QtWidgets.QApplication.processEvents()
+    assert screen.height() <= 720
+    for widget in (screen.keypad["0"], screen.pin_ok, screen.pin_message):
+        top_left = widget.mapTo(screen, QtCore.QPoint(0, 0))
+        assert screen.rect().contains(QtCore.QRect(top_left, widget.size())), widget
+    screenshot(screen, "operator-pin-1280x720")
