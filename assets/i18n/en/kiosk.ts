@@ -4,7 +4,7 @@
 <context>
     <name>FailureScreen</name>
     <message>
-        <location filename="../../../ui/screens/failure.py" line="+74"/>
+        <location filename="../../../ui/screens/failure.py" line="+75"/>
         <source>Kết thúc</source>
         <extracomment>Failures that resolve by themselves when the person or the device acts (no retry button). Failures after which the card must not be used here (stop, ask the staff).</extracomment>
         <translation>Finish</translation>
@@ -435,7 +435,7 @@
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../../ui/screens/result.py" line="+90"/>
+        <location filename="../../../ui/screens/result.py" line="+91"/>
         <source>In biên nhận</source>
         <translation>Print the receipt</translation>
     </message>

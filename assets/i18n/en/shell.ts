@@ -72,7 +72,7 @@
 <context>
     <name>OperatorScreen</name>
     <message numerus="yes">
-        <location filename="../../../ui/operator_screen.py" line="+551"/>
+        <location filename="../../../ui/operator_screen.py" line="+560"/>
         <source>Sai mã PIN. Còn %n lần thử.</source>
         <translation>
             <numerusform>Wrong PIN. %n attempt left.</numerusform>
@@ -98,7 +98,7 @@
         <translation>The PIN hash in the configuration is not valid.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Không có đầu đọc thẻ nào. Kiểm tra cáp USB và dịch vụ pcscd.</source>
         <translation>No card reader. Check the USB cable and the pcscd service.</translation>
     </message>
