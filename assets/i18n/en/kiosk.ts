@@ -174,7 +174,7 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../../ui/widgets/form_view.py" line="+540"/>
+        <location filename="../../../ui/widgets/form_view.py" line="+544"/>
         <source>đã xác thực từ chip</source>
         <translation>verified from the chip</translation>
     </message>
@@ -194,7 +194,7 @@
         <translation>— choose —</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>+ Thêm dòng</source>
         <translation>+ Add a row</translation>
     </message>
