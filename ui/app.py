@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import ui.qt  # noqa: F401  (first: applies ui.pyside_workarounds before any signal)
 from kiosk.config import KioskConfig, UiLanguage, UiMode
+from ui.gc_guard import GarbageCollector
+from ui.gc_guard import install as install_gc_guard
 from ui.i18n import TranslationMissingError, set_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Slot
 from ui.theme import FONT_FAMILY, apply_theme
@@ -110,6 +112,8 @@ def create_application(mode: UiMode, argv: Sequence[str] | None = None
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(version())
     app.setDesktopFileName(APP_NAME)
+    if app.findChild(GarbageCollector) is None:
+        install_gc_guard(app)  # Qt objects die on the GUI thread, never in a worker's GC
     load_fonts()
     apply_theme(app, mode)
     return app

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Slot
 
 # Another invented citizen's QR (LÊ THỊ THỬ, cardreader.emulator.fake_card.DEMO_CITIZEN_FEMALE),
@@ -168,6 +169,7 @@ class DemoPanel(QtWidgets.QFrame):
         self.online_button.setText(self.tr("Có mạng trở lại"))
         self._refresh()
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

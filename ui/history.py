@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from kiosk.procedures.model import Text
 from kiosk.session import SubmitOutcome
+from ui.clock import KIOSK_TIMEZONE
 from ui.i18n import pick
 from ui.qt import Qt, QtCore
 
 COLUMNS = ("time", "procedure", "reference", "ticket", "status")
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_TIMEZONE = KIOSK_TIMEZONE
 MAX_ROWS = 5000  # a very busy desk sees a few hundred a day; beyond this the oldest go
 _NO_INDEX = QtCore.QModelIndex()
 
@@ -160,7 +161,10 @@ class SessionHistory(QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == "procedure":
             return pick(entry.title.vi, entry.title.en)
         if role == Qt.ItemDataRole.ToolTipRole and column == "reference":
-            return self.tr("Mã tham chiếu tại chỗ: %1").replace("%1", entry.reference)
+            local = self.tr("Mã tham chiếu tại chỗ: %1").replace("%1", entry.reference)
+            if not entry.receipt:
+                return local
+            return self.tr("Số biên nhận: %1").replace("%1", entry.receipt) + "\n" + local
         if role == Qt.ItemDataRole.UserRole:
             return entry
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("time", "ticket", "status"):
@@ -170,17 +174,28 @@ class SessionHistory(QtCore.QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
-        if not 0 <= section < len(COLUMNS):
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:  # the short headers in full
+            return {
+                "time": self.tr("Giờ nộp hồ sơ (giờ Việt Nam)"),
+                "procedure": self.tr("Thủ tục hành chính"),
+                "reference": self.tr(
+                    "Số biên nhận của hệ thống, hoặc mã tham chiếu tại chỗ khi chưa gửi được"
+                ),
+                "ticket": self.tr("Số thứ tự"),
+                "status": self.tr("Đã gửi lên hệ thống hay đang chờ gửi"),
+            }[column]
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
             "time": self.tr("Giờ"),
             "procedure": self.tr("Thủ tục"),
-            "reference": self.tr("Số biên nhận / mã"),
+            "reference": self.tr("Biên nhận"),
             "ticket": self.tr("Số thứ tự"),
             "status": self.tr("Trạng thái"),
-        }[COLUMNS[section]]
+        }[column]
 
     def _display(self, entry: HistoryEntry, column: str) -> str:
         if column == "time":

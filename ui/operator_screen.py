@@ -28,6 +28,8 @@ from typing import Any, Protocol
 from kiosk.config import ConfigError, check_operator_pin, hash_operator_pin
 from kiosk.outbox.connectivity import ConnectivityStatus, State
 from kiosk.outbox.store import OutboxStatus
+from ui.clock import clock_text, zone_text
+from ui.guard import never_raises
 from ui.qt import QObject, QtCore, QtGui, QtWidgets, Signal, Slot
 from ui.theme import repolish
 from ui.widgets.language_switch import LanguageSwitch
@@ -261,7 +263,14 @@ class OperatorScreen(QtWidgets.QWidget):
         root.addWidget(self.stack)
         self.pin_page = self._build_pin_page()
         self.status_page = self._build_status_page(controller)
-        self.stack.addWidget(self.pin_page)
+        # The PIN page scrolls rather than grow the window past a 1280x720 kiosk's screen.
+        self._pin_scroll = QtWidgets.QScrollArea(self)
+        self._pin_scroll.setObjectName("pin_scroll")
+        self._pin_scroll.setWidgetResizable(True)
+        self._pin_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self._pin_scroll.setWidget(self.pin_page)
+        self._pin_scroll.viewport().setAutoFillBackground(False)  # the window's paper shows
+        self.stack.addWidget(self._pin_scroll)
         self.stack.addWidget(self.status_page)
 
         self._lockout_timer = QtCore.QTimer(self)
@@ -290,19 +299,21 @@ class OperatorScreen(QtWidgets.QWidget):
         page = QtWidgets.QWidget(self)
         outer = QtWidgets.QVBoxLayout(page)
         outer.setContentsMargins(24, 16, 24, 16)
+        # The title shares the top row with the language switch (centred: a spacer as wide as
+        # the switch on its left), so the page fits a 720 px tall kiosk.
         top = QtWidgets.QHBoxLayout()
-        top.addStretch(1)
         self.pin_language = LanguageSwitch(page)
-        top.addWidget(self.pin_language)
-        outer.addLayout(top)
-        outer.addStretch(1)
-        column = QtWidgets.QVBoxLayout()
-        column.setSpacing(12)
         self.pin_title = QtWidgets.QLabel(page)
         self.pin_title.setObjectName("title")
         self.pin_title.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.pin_title.setWordWrap(True)
-        column.addWidget(self.pin_title)
+        top.addSpacing(self.pin_language.sizeHint().width())
+        top.addWidget(self.pin_title, 1)
+        top.addWidget(self.pin_language, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
+        outer.addStretch(1)
+        column = QtWidgets.QVBoxLayout()
+        column.setSpacing(8)
         self.pin_prompt = QtWidgets.QLabel(page)
         self.pin_prompt.setObjectName("subtitle")
         self.pin_prompt.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -458,7 +469,7 @@ class OperatorScreen(QtWidgets.QWidget):
         self.pin_edit.clear()
         self._action_key = ("", ())
         self.action_text.clear()
-        self.stack.setCurrentWidget(self.pin_page)
+        self.stack.setCurrentWidget(self._pin_scroll)
         self._update_pin_state()
 
     @Slot()
@@ -553,6 +564,7 @@ class OperatorScreen(QtWidgets.QWidget):
             "bad_hash": self.tr("Mã băm PIN trong cấu hình không hợp lệ."),
         }
         self.pin_message.setText(texts[key])
+        self.pin_message.setVisible(bool(key))  # no empty line's room while all is well
         self.pin_message.setProperty("severity", "error" if key else None)
         repolish(self.pin_message)
 
@@ -647,8 +659,11 @@ class OperatorScreen(QtWidgets.QWidget):
                      State.UNKNOWN: self.tr("Chưa kiểm tra kết nối")}[c.state]
             network = [state]
             if c.state is not State.UNKNOWN:
-                network.append(self.tr("Từ: %1").replace(
-                    "%1", time.strftime("%H:%M:%S", time.localtime(c.since))))
+                # Local (Vietnam) time as the history shows it, with the zone stated: the
+                # machine's own clock may be set to UTC.
+                network.append(self.tr("Từ: %1 (giờ Việt Nam, %2)")
+                               .replace("%1", clock_text(c.since))
+                               .replace("%2", zone_text(c.since)))  # fmt: skip
             if c.last_error:
                 network.append(self.tr("Lỗi gần nhất: %1").replace("%1", c.last_error))
         self.network_text.setText("\n".join(network))
@@ -745,8 +760,8 @@ class OperatorScreen(QtWidgets.QWidget):
             "retried": lambda: self.tr("Đã đưa %n hồ sơ lỗi trở lại hàng đợi.", "", args[0]),
             "retry_failed": lambda: self.tr("Không đưa lại được hồ sơ lỗi vào hàng đợi."),
             "syncing": lambda: self.tr("Đang gửi…"),
-            "synced": lambda: self.tr("Đã gửi %1 / %2 hồ sơ đến hạn.").replace(
-                "%1", str(args[0])).replace("%2", str(args[1])),
+            "synced": lambda: self.tr("Đã gửi %1 / %n hồ sơ đến hạn.", "", args[1]).replace(
+                "%1", str(args[0])),
             "sync_offline": lambda: self.tr("Không kết nối được máy chủ: hồ sơ vẫn nằm an toàn "
                                             "trong hàng đợi."),
             "sync_failed": lambda: self.tr("Gửi không thành công."),
@@ -799,16 +814,19 @@ class OperatorScreen(QtWidgets.QWidget):
         self._retranslate_status()
         self._retranslate_action()
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
+    @never_raises(None)
     def showEvent(self, event: QtGui.QShowEvent) -> None:
         super().showEvent(event)
         if not self.is_unlocked:
             self._update_pin_state()
 
+    @never_raises(None)
     def hideEvent(self, event: QtGui.QHideEvent) -> None:
         # Hidden by the window (a mode switch, the idle wipe): never stay unlocked.
         if self.is_unlocked and not event.spontaneous():
@@ -827,6 +845,7 @@ class OperatorScreen(QtWidgets.QWidget):
         else:
             app.removeEventFilter(self)
 
+    @never_raises(False)
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         if event.type() in self._ACTIVITY:
             self._touched()

@@ -34,6 +34,7 @@ from kiosk.pdf import PdfRenderError, render_pdf
 from kiosk.procedures.filling import FilledForm
 from kiosk.procedures.model import Text
 from kiosk.session import SubmitOutcome
+from ui.clock import local_datetime
 from ui.qt import QtCore, QtGui, QtPdf, QtPrintSupport
 
 JobKind = Literal["receipt", "form", "ticket"]
@@ -305,7 +306,7 @@ def render_receipt(
     width = PAPER_DOTS[paper_mm]
     scale = width / 384
     sizes = {"head": 22, "big": 34, "body": 18, "small": 14}
-    moment = when or datetime.now()
+    moment = when or local_datetime(time.time())  # Vietnam time, whatever the machine's zone
     lines = receipt_lines(outcome, title, site=site)
     lines.append(("body", moment.strftime("%H:%M  %d/%m/%Y")))
     lines.append(("small", "Giữ biên nhận để tra cứu hồ sơ. Keep this receipt."))

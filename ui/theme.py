@@ -108,6 +108,9 @@ def stylesheet(mode: Mode) -> str:
         raise ValueError(f"unknown mode {mode!r}")
     m = METRICS[mode]
     line_px = 3 if mode == "kiosk" else 2
+    # Keyboard keys: 52 px + 2 px border each side = the 56 px touch minimum; a row lower than
+    # other buttons, so the form and the keyboard fit a 720 px tall kiosk together.
+    key_min_px = KIOSK_TOUCH_PX - 4 if mode == "kiosk" else m.button_min_px
     verdict_rules = "\n".join(
         f'*[verdict="{name}"] {{ color: {fg}; background-color: {bg}; '
         # A double line needs three pixels per stroke-gap-stroke to show as double.
@@ -134,7 +137,9 @@ QLabel {{ color: {INK}; padding-top: {DIACRITIC_HEADROOM_EM}em; }}
 QLabel#title {{ font-size: {m.title_pt}pt; font-weight: bold; }}
 QLabel#subtitle {{ font-size: {m.subtitle_pt}pt; }}
 QLabel#hint {{ font-size: {m.hint_pt}pt; color: {MUTED}; }}
-QLabel#big_number {{ font-size: {m.big_number_pt}pt; font-weight: bold; color: {PRIMARY}; }}
+QLabel#big_number {{
+    font-size: {m.big_number_pt}pt; font-weight: bold; color: {PRIMARY}; padding-top: 0;
+}}
 QPushButton {{
     min-height: {m.button_min_px}px; padding: 0 {m.button_pad_px}px;
     border-radius: {m.radius_px}px; border: 2px solid {PRIMARY};
@@ -178,6 +183,9 @@ QFrame#patient_panel QLabel#title {{ font-size: {m.title_pt + 4}pt; }}
 {severity_rules}
 {panel_rules}
 QScrollArea, QWidget#operator_sections {{ background: transparent; }}
+QFrame#failure_panel {{ border-radius: {m.radius_px}px; border: {line_px}px solid {DANGER}; }}
+QLabel#citizen_photo {{ font-size: {max(m.hint_pt - 4, 8)}pt; color: {MUTED}; }}
+QLabel#support_code {{ font-size: {max(m.hint_pt - 4, 8)}pt; color: {MUTED}; }}
 QFrame#offline_banner {{ padding: {m.spacing_px // 2}px {m.spacing_px}px; }}
 QWidget#language_switch QPushButton {{
     min-width: {m.button_min_px + 8}px; font-weight: bold;
@@ -189,6 +197,7 @@ QLabel#source_mark[verified="false"] {{ color: {MUTED}; }}
 QFrame[locked="true"] {{ background-color: {LOCKED_BG}; border-radius: {m.radius_px}px; }}
 QFrame[fresh="true"] {{ border: 4px solid {PRIMARY}; border-radius: {m.radius_px}px; }}
 QPushButton[tone="true"] {{ background-color: {TONE_BG}; }}
+QFrame#keyboard QPushButton {{ min-height: {key_min_px}px; }}
 """
 
 
@@ -212,6 +221,15 @@ def repolish(widget: QtWidgets.QWidget) -> None:
     style.unpolish(widget)
     style.polish(widget)
     widget.update()
+
+
+def repolish_tree(widget: QtWidgets.QWidget) -> None:
+    """Restyle ``widget`` and every widget under it: rules like ``*[severity] QLabel`` select
+    the children through the parent's property, and Qt only re-evaluates the widget that
+    changed (a failure banner turned red kept its labels' dark ink: unreadable)."""
+    repolish(widget)
+    for child in widget.findChildren(QtWidgets.QWidget):
+        repolish(child)
 
 
 def set_verdict(widget: QtWidgets.QWidget, verdict: str) -> None:

@@ -40,7 +40,7 @@ from ui.qt import QtCore, QtGui, QtWidgets
 
 MODES = ("kiosk", "counter", "clinic")
 #: Screen sizes: the kiosk as the demo opens it (windowed), the desks as ui.app.DESK_SIZE.
-KIOSK_SIZE = (1280, 900)
+KIOSK_SIZE = (1280, 720)
 DESK_SIZE = (1280, 800)
 STEP_TIMEOUT_S = 20.0
 #: The walkthrough's own operator PIN (its configuration is built for the walk).

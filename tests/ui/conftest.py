@@ -7,10 +7,22 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gc_on_the_gui_thread(qapp: object) -> Iterator[None]:
+    """As the application does (ui.app): cycles holding Qt objects are collected on the GUI
+    thread only, never by a worker thread that happens to allocate (a random segfault)."""
+    from ui.gc_guard import install
+
+    collector = install(qapp)  # type: ignore[arg-type]
+    yield
+    collector.stop()
+
 
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "tests"
 

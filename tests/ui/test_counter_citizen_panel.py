@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.kiosk.fake_citizens import THU_ID, THU_NAME
 from tests.ui.desk_fakes import StubController, chip_record, face_image, qr_record, verdict
-from ui.qt import QtWidgets
-from ui.widgets.citizen_panel import CitizenPanel
+from ui.qt import Qt, QtGui, QtWidgets
+from ui.theme import Mode, apply_theme
+from ui.widgets.citizen_panel import CitizenPanel, Density
 from ui.widgets.verdict_badge import BADGE_VERDICTS, VerdictBadge
 
 Shot = Callable[[object, str], Path]
@@ -195,9 +196,42 @@ def test_a_scanned_qr_shows_at_once_and_stays_unverified(qtbot: QtBot) -> None:
     panel.attach(controller)
     controller.text_ready.emit(qr_record())
     assert panel.mark_text("full_name") == "QR"
-    assert _photo(panel).text() == "Ảnh có sau khi đọc chip"
+    assert _photo(panel).text() == "Ảnh chân dung có trong chip"
     assert panel.badge.verdict is None  # the card may still come
     controller.phase_changed.emit("wait_card")
     assert panel.badge.verdict is None
     controller.phase_changed.emit("choose")  # on without the chip
     assert panel.badge.verdict == "unverified"
+
+
+@pytest.mark.parametrize("mode", ["kiosk", "counter", "clinic"])
+@pytest.mark.parametrize("density", ["desk", "large"])
+def test_photo_placeholder_fits_its_box(
+    qtbot: QtBot, screenshot: Shot, mode: Mode, density: Density
+) -> None:
+    """A QR-only record: the photo box says the portrait is in the chip, wrapped inside the box
+    at every mode's type size (one line "Ảnh có sau khi đọc chip" was cut to "sau khi đ")."""
+    app = QtWidgets.QApplication.instance()
+    assert isinstance(app, QtWidgets.QApplication)
+    sheet, font = app.styleSheet(), app.font()
+    apply_theme(app, mode)
+    try:
+        panel = CitizenPanel(density=density)
+        qtbot.addWidget(panel)
+        panel.resize(900, 640)
+        panel.show()
+        panel.set_record(qr_record())
+        _settle()
+        photo = _photo(panel)
+        assert photo.text() == "Ảnh chân dung có trong chip"
+        room = photo.contentsRect().adjusted(photo.margin(), photo.margin(), -photo.margin(),
+                                             -photo.margin())  # fmt: skip
+        metrics = QtGui.QFontMetrics(photo.font())
+        needed = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), photo.text())
+        assert needed.width() <= room.width() and needed.height() <= room.height(), needed
+        # ...and the label lays its words out that way (a one-line label needs its whole text).
+        assert photo.minimumSizeHint().width() <= photo.width()
+        screenshot(panel, f"citizen-panel-qr-photo-{mode}-{density}")
+    finally:
+        app.setStyleSheet(sheet)
+        app.setFont(font)

@@ -26,6 +26,7 @@ from tests.ui.desk_fakes import (
     verdict,
     wedge_type,
 )
+from ui.history import COLUMNS
 from ui.printing import DeskPrinter
 from ui.qt import Qt, QtCore, QtWidgets
 from ui.windows.counter_window import DONE, FORM, START, CounterWindow
@@ -306,3 +307,34 @@ def test_a_failing_activity_callback_never_eats_the_key(qtbot: QtBot, tmp_path: 
     window.key_entry.id_box.setFocus()
     qtbot.keyClicks(window.key_entry.id_box, "0010")
     assert window.key_entry.id_box.text() == "0010"
+
+
+def test_history_table_fits_its_column(qtbot: QtBot, tmp_path: Path, screenshot: Shot) -> None:
+    """At 1280 px the day's history shows every column header whole and needs no sideways
+    scrolling ("Số biên nhận / r…" was cut, with a horizontal scrollbar); what is elided is
+    whole in its tooltip."""
+    with themed("counter"):
+        window, controller = _window(qtbot, tmp_path)
+        window.resize(1280, 800)
+        long_receipt = replace(submit_outcome(sent=True), receipt="HS20261123-000000123")
+        controller.submitted.emit(long_receipt)
+        controller.submitted.emit(replace(submit_outcome(sent=False), queued_id=13))
+        settle()
+        view = window.history_view
+        header = view.horizontalHeader()
+        assert header.length() <= view.viewport().width() + 1
+        assert not view.horizontalScrollBar().isVisible()
+        metrics = header.fontMetrics()
+        model = view.model()
+        for column in ("time", "status", "reference"):
+            section = COLUMNS.index(column)
+            text = str(model.headerData(section, Qt.Orientation.Horizontal))
+            # the text, the sort indicator's room and the section's padding
+            assert metrics.horizontalAdvance(text) + 8 <= header.sectionSize(section), text
+            assert model.headerData(
+                section, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+            )
+        reference = model.index(1, COLUMNS.index("reference"))  # newest first
+        tip = str(model.data(reference, Qt.ItemDataRole.ToolTipRole))
+        assert "HS20261123-000000123" in tip and "K7Q2-9XMA" in tip
+        screenshot(window, "counter_history_fits")

@@ -221,3 +221,29 @@ def messages(ts: Path) -> set[tuple[str, str, tuple[str, ...]]]:
             forms = tuple(f.text or "" for f in tr.iter("numerusform")) or (tr.text or "",)
             found.add((name, message.findtext("source") or "", forms))
     return found
+
+
+def test_no_english_text_hedges_its_plural() -> None:
+    """Counts use Qt's %n plural forms ("1 field", "2 fields"), never "field(s)"."""
+    hedged = [
+        "".join(node.itertext())
+        for ts in sorted(TS_DIR.glob("*.ts"))
+        for node in ET.parse(ts).getroot().iter("translation")
+        if "(s)" in "".join(node.itertext())
+    ]
+    assert hedged == []
+
+
+def test_counts_take_the_english_plural_form(qtbot: QtBot) -> None:
+    from ui.windows.kiosk_window import IdleOverlay
+
+    parent = QtWidgets.QWidget()
+    qtbot.addWidget(parent)
+    overlay = IdleOverlay(parent)
+    set_language("en")
+    overlay.set_seconds(1)
+    assert overlay.countdown.text().endswith("in 1 second.")
+    overlay.set_seconds(30)
+    assert overlay.countdown.text().endswith("in 30 seconds.")
+    set_language("vi")
+    assert overlay.countdown.text().endswith("sau 30 giây.")

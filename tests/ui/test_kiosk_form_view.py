@@ -209,3 +209,24 @@ def test_date_typed_as_digits_only(qtbot: QtBot, procedures: dict[str, Procedure
     child_dob.setText("01022024")  # the numeric pad, no slashes
     assert filler.answers["child_dob"] == "01/02/2024"
     assert view.error_text("child_dob") == ""
+
+
+def test_table_columns_share_the_width_on_a_portrait_kiosk(
+    qtbot: QtBot, procedures: dict[str, Procedure]
+) -> None:
+    """On a 1080 px wide portrait kiosk the members table's columns were cut at both ends
+    ("ữ đệm", "háng, n") and scrolled sideways: they share the width now, each header whole
+    in its tooltip."""
+    view = make_view(qtbot)
+    view.resize(1000, 1400)
+    Filler(view, procedures["ct01"], verified_record())
+    table = view.editor("members")
+    assert isinstance(table, QtWidgets.QTableWidget)
+    QtWidgets.QApplication.processEvents()
+    header = table.horizontalHeader()
+    assert header.length() <= table.viewport().width() + 1
+    assert header.textElideMode() == Qt.TextElideMode.ElideRight
+    labels = [c.label.vi for c in procedures["ct01"].field("members").columns]
+    for column, text in enumerate(labels):
+        item = table.horizontalHeaderItem(column)
+        assert item is not None and item.text() == text and item.toolTip() == text

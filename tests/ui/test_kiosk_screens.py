@@ -372,3 +372,107 @@ def test_genuine_says_what_was_checked(qtbot: QtBot) -> None:
     screen.set_verdict(fake)
     assert "không hỗ trợ kiểm tra chip gốc" in screen.meaning.text()
     assert screen.continue_button.isVisibleTo(screen)
+
+
+def _luminance(color: QtGui.QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(
+        color.blue()
+    )
+
+
+def ink_contrast(widget: QtWidgets.QWidget) -> float:
+    """WCAG contrast between the commonest pixel of ``widget`` as drawn on its parent (its
+    background) and the pixel most unlike it (the ink of its text)."""
+    parent = widget.parentWidget()
+    assert parent is not None
+    image = parent.grab(widget.geometry()).toImage()
+    counts: dict[int, int] = {}
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            rgb = image.pixel(x, y)
+            counts[rgb] = counts.get(rgb, 0) + 1
+    background = QtGui.QColor(max(counts, key=lambda k: counts[k]))
+    bg = _luminance(background)
+    best = 1.0
+    for rgb in counts:
+        lum = _luminance(QtGui.QColor(rgb))
+        hi, lo = max(lum, bg), min(lum, bg)
+        best = max(best, (hi + 0.05) / (lo + 0.05))
+    return best
+
+
+@pytest.mark.parametrize("retryable", [False, True])
+def test_failure_banner_text_is_readable(qtbot: QtBot, screenshot: Shot, retryable: bool) -> None:
+    """The banner's words keep a contrast of at least 4.5:1 on its colour (a red banner drew
+    its labels in dark ink: unreadable), and a sign says it is a problem, not colour alone."""
+    screen = FailureScreen()
+    show(qtbot, screen)
+    screen.set_failure(FailureInfo(Failure.WRONG_KEYS, "authentication_failed", retryable))
+    qtbot.waitExposed(screen)
+    for text in (screen.title, screen.explanation):
+        assert ink_contrast(text) >= 4.5, text.text()
+    assert screen.title.text().startswith("⚠")
+    assert "⚠" not in screen.prompt()
+    screenshot(screen, f"kiosk-screen-failure-banner-{'warning' if retryable else 'error'}")
+
+
+def test_failure_code_is_a_small_support_line(qtbot: QtBot) -> None:
+    """The raw code is for the staff: a small 'Mã hỗ trợ' line under the buttons, not the
+    message."""
+    screen = FailureScreen()
+    show(qtbot, screen)
+    screen.set_failure(FailureInfo(Failure.WRONG_KEYS, "authentication_failed", True))
+    assert screen.code.text() == "Mã hỗ trợ: authentication_failed"
+    assert screen.code.objectName() == "support_code"
+    assert screen.code.font().pointSize() < screen.action.font().pointSize()
+    assert screen.code.geometry().top() > screen.retry_button.geometry().bottom()
+    # Without a picture the buttons still sit at the bottom, not half-way up the screen.
+    assert not screen.pictogram.isVisible()
+    assert screen.retry_button.geometry().bottom() > screen.height() * 0.85
+    for text in (screen.title, screen.explanation, screen.action):
+        assert "authentication_failed" not in text.text()
+
+
+@pytest.mark.parametrize("kind", ["qr", "card_and_qr"])
+def test_qr_pictogram_keeps_a_quiet_zone(qtbot: QtBot, screenshot: Shot, kind: str) -> None:
+    """Inside the QR pictogram's box a white margin runs round the modules: the top-right
+    finder touched the box's edge."""
+    from ui.screens.pictogram import INK, Pictogram
+
+    picture = Pictogram(kind=kind)  # type: ignore[arg-type]
+    qtbot.addWidget(picture)
+    picture.resize(520, 260)
+    image = picture.grab().toImage()
+    rect = QtCore.QRectF(picture.rect()).adjusted(8, 8, -8, -8)
+    if kind == "card_and_qr":
+        left = rect.width() * 0.62
+        rect = QtCore.QRectF(rect.left() + left, rect.top(), rect.width() * 0.38, rect.height())
+        rect = rect.adjusted(rect.width() * 0.1, 0, 0, 0)
+    box, cell = Pictogram.qr_geometry(rect)
+    assert cell >= 4
+    inner = box.adjusted(3, 3, -3, -3)  # past the box's 2 px border
+    band = cell * 0.8
+    ink = INK.rgb()
+
+    def inked(x: float, y: float) -> bool:
+        return bool(image.pixel(int(x), int(y)) == ink)
+
+    steps = [inner.left() + (inner.width() - 1) * i / 200 for i in range(201)]
+    rows = [inner.top() + (inner.height() - 1) * i / 200 for i in range(201)]
+    edge_ink = [
+        (x, y)
+        for d in (0.0, band / 2, band - 1)
+        for x, y in [(s, inner.top() + d) for s in steps]
+        + [(s, inner.bottom() - d) for s in steps]
+        + [(inner.left() + d, r) for r in rows]
+        + [(inner.right() - d, r) for r in rows]
+        if inked(x, y)
+    ]
+    assert edge_ink == []
+    # ...and the finders are drawn just inside it.
+    assert any(inked(inner.left() + band + cell, r) for r in rows)
+    screenshot(picture, f"pictogram-{kind}")

@@ -18,7 +18,7 @@ from kiosk.environment import AppEnvironment, build_environment, demo_qr_text
 from kiosk.procedures.filling import FilledForm
 from kiosk.readers import VirtualBackend
 from kiosk.record import CitizenRecord
-from kiosk.session import Failure, Phase
+from kiosk.session import Failure, FailureInfo, Phase
 from ui.controller import SessionController
 from ui.i18n import set_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets
@@ -261,7 +261,7 @@ def test_qr_first_then_card_shows_reading_progress(
     assert seen_text, "the text data arrives before the verdict"
     assert window.reading.progress.maximum() >= window.reading.progress.value() > 0
     assert NAME in window.reading.panel.value_text("full_name")
-    window.stack.setCurrentWidget(window.reading)  # the screen as it was during the read
+    window.stack.setCurrentWidget(window.page_of(window.reading))  # as it was during the read
     screenshot(window, "kiosk-04b-reading")
 
 
@@ -417,6 +417,14 @@ def test_offline_submission_is_saved_and_says_so(
         assert "khi có mạng" in window.result.title.text()
         assert window.result.number.text() == outcome.reference
         screenshot(window, "kiosk-16-result-saved-offline")
+        # The longest result (offline banner, English) still fits a 1280x720 kiosk whole.
+        click(qtbot, window.language.button("en"))
+        qtbot.waitUntil(lambda: "connection" in window.result.title.text())
+        window.resize(1280, 720)
+        qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=TIMEOUT_MS)
+        fits(qtbot, window, window.result.number, window.result.card_reminder,
+             window.result.done_button, window.result.print_button)  # fmt: skip
+        screenshot(window, "kiosk-720-result-offline-en")
     finally:
         env.set_network(True)
 
@@ -582,3 +590,102 @@ def test_keyboard_opens_for_the_field_to_fix_even_when_another_window_is_active(
     click(qtbot, window.form.review_button)
     assert window.keyboard.isVisible()
     assert window.keyboard.target is window.form.view.editor("request")
+
+
+def in_sight(widget: QtWidgets.QWidget) -> bool:
+    """``widget`` is shown whole: inside every scroll area's viewport around it and inside its
+    window (not scrolled away, not cut by the screen's edge). Of a multi-line text field, the
+    top line (56 px) being typed in."""
+    if not widget.isVisible():
+        return False
+    size = widget.size()
+    if isinstance(widget, QtWidgets.QPlainTextEdit):
+        size.setHeight(min(size.height(), 56))
+    rect = QtCore.QRect(QtCore.QPoint(0, 0), size)
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QtWidgets.QScrollArea):
+            viewport = parent.viewport()
+            top_left = widget.mapTo(viewport, QtCore.QPoint(0, 0))
+            if not viewport.rect().contains(QtCore.QRect(top_left, size)):
+                return False
+        parent = parent.parentWidget()
+    window = widget.window()
+    return window.rect().contains(rect.translated(widget.mapTo(window, QtCore.QPoint(0, 0))))
+
+
+def fits(qtbot: QtBot, window: KioskWindow, *wanted: QtWidgets.QWidget) -> None:
+    """The window keeps the display's size and the screen's main widgets are in sight."""
+    QtWidgets.QApplication.processEvents()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, hint
+    qtbot.waitUntil(lambda: all(in_sight(w) for w in wanted), timeout=2000)
+    assert window.height() <= 720
+
+
+def test_every_screen_fits_a_1280x720_kiosk(
+    qtbot: QtBot,
+    window: KioskWindow,
+    ctrl: SessionController,
+    backend: VirtualBackend,
+    screenshot: Shot,
+) -> None:
+    """Kiosks have 1366x768, 1280x800, 1920x1080 and portrait 1080x1920 displays: no screen,
+    nor the keyboard open on the form, may make the window taller than 720 px (it grew to
+    1280x1131), and the fields and buttons a person needs stay in sight."""
+    window.resize(1280, 720)
+    fits(qtbot, window, window.idle.title)
+    with qtbot.waitSignal(ctrl.card_inserted, timeout=TIMEOUT_MS):
+        backend.place()
+    wait_screen(qtbot, window, window.key_entry)
+    assert window.keyboard.isVisible()
+    fits(qtbot, window, window.key_entry.id_edit, window.key_entry.continue_button,
+         window.keyboard.key("0"))  # fmt: skip
+    screenshot(window, "kiosk-720-need-keys")
+    with qtbot.waitSignal(ctrl.verdict_ready, timeout=TIMEOUT_MS):
+        window.key_entry.keys_entered.emit("001099012345", date(1999, 5, 17))
+    wait_screen(qtbot, window, window.verdict)
+    fits(qtbot, window, window.verdict.badge, window.verdict.continue_button)
+    screenshot(window, "kiosk-720-verdict")
+    click(qtbot, window.verdict.continue_button)
+    wait_screen(qtbot, window, window.procedures)
+    fits(qtbot, window, window.procedures.card("ct01"), window.procedures.end_button)
+    with qtbot.waitSignal(ctrl.form_changed):
+        click(qtbot, window.procedures.card("ct01"))
+    wait_screen(qtbot, window, window.form)
+    fits(qtbot, window, window.form.title, window.form.review_button)
+    click(qtbot, window.form.review_button)  # blocked: the keyboard opens on the field to fill
+    field = window.form.view.editor("request")
+    qtbot.waitUntil(lambda: window.keyboard.isVisible() and window.keyboard.target is field)
+    assert window.form.compact
+    fits(qtbot, window, field, window.form.review_button, window.form.status,
+         window.keyboard.key("enter"))  # fmt: skip
+    screenshot(window, "kiosk-720-form-keyboard")
+    for size, name in (((1366, 768), "1366x768"), ((1080, 1920), "1080x1920")):
+        window.resize(*size)
+        qtbot.waitUntil(lambda s=size: (window.width(), window.height()) == s)  # type: ignore[misc]
+        qtbot.waitUntil(lambda: in_sight(field) and in_sight(window.form.review_button))
+        screenshot(window, f"kiosk-{name}-form-keyboard")
+    window.resize(1280, 720)
+    with qtbot.waitSignal(ctrl.form_changed):
+        window.keyboard.type_text("Xin xacs nhaanj cuw trus")
+    field.clearFocus()  # a tap outside the field
+    qtbot.waitUntil(lambda: not window.keyboard.isVisible())
+    assert not window.form.compact
+    click(qtbot, window.form.review_button)
+    wait_screen(qtbot, window, window.review)
+    fits(qtbot, window, window.review.submit_button, window.review.back_button)
+    screenshot(window, "kiosk-720-review")
+    with qtbot.waitSignal(ctrl.submitted, timeout=TIMEOUT_MS):
+        click(qtbot, window.review.submit_button)
+    wait_screen(qtbot, window, window.result)
+    qtbot.waitUntil(lambda: bool(window.result.number.text()), timeout=TIMEOUT_MS)
+    fits(qtbot, window, window.result.number, window.result.done_button)
+    screenshot(window, "kiosk-720-result")
+    click(qtbot, window.result.done_button)
+    wait_screen(qtbot, window, window.idle)
+    for kind in (Failure.CARD_REMOVED, Failure.WRONG_KEYS, Failure.CLONE_SUSPECTED):
+        window.failure.set_failure(FailureInfo(kind, "x", True))
+        window.stack.setCurrentWidget(window.page_of(window.failure))
+        fits(qtbot, window, window.failure.frame, window.failure.end_button, window.failure.code)
+        screenshot(window, f"kiosk-720-failure-{kind.value}")

@@ -25,7 +25,7 @@ from ui.operator_screen import (
     SyncResult,
     trust_summary,
 )
-from ui.qt import QObject, QtGui, QtWidgets, Signal
+from ui.qt import QObject, QtCore, QtGui, QtWidgets, Signal
 from ui.theme import apply_theme
 
 PIN = "246810"
@@ -398,3 +398,58 @@ def test_environment_backend_reads_the_application(tmp_path: Path) -> None:
     assert backend.sync_now() == SyncResult(4, 4, True)
     env.trust = None  # a broken trust source is reported, not raised
     assert backend.status().trust_error == "AttributeError"
+
+
+MOMENT = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
+
+
+def test_connectivity_time_is_vietnam_time_with_its_zone(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The machine's clock may be set to UTC; the operator sees Vietnam time, as the history
+    does, and the zone is stated (2023-11-14 22:13:20 UTC is 05:13:20 in Hà Nội)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        controller = FakeController()
+        screen, _ = make(qtbot, controller=controller)
+        type_pin(qtbot, screen, PIN)
+        controller.connectivity_changed.emit(
+            ConnectivityStatus(State.ONLINE, 0, 1, False, None, MOMENT)
+        )
+        text = screen.network_text.text()
+        assert "05:13:20" in text and "22:13:20" not in text
+        assert "UTC+07:00" in text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_clock_texts_use_the_kiosk_zone() -> None:
+    from ui.clock import clock_text, zone_text
+
+    assert clock_text(MOMENT) == "05:13:20"
+    assert zone_text(MOMENT) == "UTC+07:00"
+    assert clock_text(MOMENT, "UTC") == "22:13:20" and zone_text(MOMENT, "UTC") == "UTC+00:00"
+    assert zone_text(0.0) == "UTC+08:00"  # Saigon's zone in 1970: the offset of that moment
+
+
+def test_pin_page_fits_a_1280x720_kiosk(
+    qtbot: QtBot, qapp: QtWidgets.QApplication, screenshot: Callable[[object, str], Path]
+) -> None:
+    """In kiosk type the PIN page grew the screen to 836 px: on a 1280x720 kiosk its buttons
+    were off the screen. Now the window keeps the display's size and the keypad, OK and Back
+    are in sight; a wrong PIN's message still fits."""
+    apply_theme(qapp, "kiosk")  # the autouse fixture resets the style afterwards
+    screen, _ = make(qtbot, demo=True)
+    screen.resize(1280, 720)
+    QtWidgets.QApplication.processEvents()
+    assert screen.minimumSizeHint().height() <= 720
+    type_pin(qtbot, screen, "9999")
+    assert screen.pin_message.isVisible() and screen.pin_message.text()
+    QtWidgets.QApplication.processEvents()
+    assert screen.height() <= 720
+    for widget in (screen.keypad["0"], screen.pin_ok, screen.pin_message):
+        top_left = widget.mapTo(screen, QtCore.QPoint(0, 0))
+        assert screen.rect().contains(QtCore.QRect(top_left, widget.size())), widget
+    screenshot(screen, "operator-pin-1280x720")

@@ -7,14 +7,17 @@ moves the session on and the window leaves this screen by itself.
 from __future__ import annotations
 
 from kiosk.session import Failure, FailureInfo
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.screens.pictogram import Pictogram
+from ui.theme import repolish_tree
 
 #: Failures that resolve by themselves when the person or the device acts (no retry button).
 SELF_RECOVERING = frozenset({Failure.CARD_REMOVED, Failure.NO_READER})
 #: Failures after which the card must not be used here (stop, ask the staff).
 STOPPING = frozenset({Failure.CLONE_SUSPECTED})
+WARNING_SIGN = "⚠ "
 
 
 class FailureScreen(QtWidgets.QWidget):
@@ -35,14 +38,16 @@ class FailureScreen(QtWidgets.QWidget):
         inner.addWidget(self.explanation)
         self.action = label(self, "subtitle")
         self.pictogram = Pictogram(self, kind="card")
-        self.code = label(self, "hint")
+        # A stable code for the support staff, small and apart: not the citizen's message.
+        self.code = label(self, "support_code")
         self.end_button = button(self, "secondary", name="end")
         self.retry_button = button(self, "primary", name="retry")
         layout.addWidget(self.frame)
         layout.addWidget(self.action)
-        layout.addWidget(self.pictogram, 1)
-        layout.addWidget(self.code)
+        layout.addWidget(self.pictogram, 4)
+        layout.addStretch(1)  # the buttons stay at the bottom when there is no picture
         layout.addLayout(button_row(self.end_button, self.retry_button))
+        layout.addWidget(self.code)
         self.retry_button.clicked.connect(self.retry_requested)
         self.end_button.clicked.connect(self.end_requested)
         self._info: FailureInfo | None = None
@@ -55,9 +60,7 @@ class FailureScreen(QtWidgets.QWidget):
     def set_failure(self, info: FailureInfo) -> None:
         self._info = info
         self.frame.setProperty("severity", "warning" if info.retryable else "error")
-        style = self.frame.style()
-        style.unpolish(self.frame)
-        style.polish(self.frame)
+        repolish_tree(self.frame)  # the labels' ink follows the banner's colour
         self.retranslate()
         relayout(self)
 
@@ -66,7 +69,7 @@ class FailureScreen(QtWidgets.QWidget):
         self.retranslate()
 
     def prompt(self) -> str:
-        return self.title.text()
+        return self.title.text().removeprefix(WARNING_SIGN)
 
     def retranslate(self) -> None:
         self.end_button.setText(self.tr("Kết thúc"))
@@ -80,11 +83,12 @@ class FailureScreen(QtWidgets.QWidget):
             self.retry_button.setVisible(False)
             return
         title, explanation, action = self._texts(info.kind)
-        self.title.setText(title)
+        # A sign before the words: the banner's meaning never rests on its colour alone.
+        self.title.setText(WARNING_SIGN + title)
         self.explanation.setText(explanation)
         self.action.setText(action)
         # A stable code for the staff (never personal data).
-        self.code.setText(self.tr("Mã lỗi: %1").replace("%1", info.code))
+        self.code.setText(self.tr("Mã hỗ trợ: %1").replace("%1", info.code))
         # The controller's retry() knows what "again" means for each kind (read again, ask for
         # the keys again, back to the review); a card put back or a reader plugged in moves on
         # by itself, and a suspicious card is not retried.
@@ -149,6 +153,7 @@ class FailureScreen(QtWidgets.QWidget):
             self.tr("Hãy nhấc thẻ ra, đặt lại ngay ngắn giữa đầu đọc rồi bấm “Thử lại”."),
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

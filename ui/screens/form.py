@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from kiosk.procedures.filling import FilledForm
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import QtCore, QtWidgets, Signal
-from ui.screens.parts import button, button_row, label, screen_layout
+from ui.screens.parts import (
+    SCREEN_MARGINS,
+    SCREEN_SPACING,
+    button,
+    button_row,
+    label,
+    screen_layout,
+)
 from ui.widgets.form_view import FormView
 
 
@@ -35,7 +43,25 @@ class FormScreen(QtWidgets.QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.review_button.clicked.connect(self.try_review)
         self._blocked = False
+        self._compact = False
         self.retranslate()
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """While the on-screen keyboard is open: no explanation, narrow margins, so the field
+        being typed in stays in sight on a 720 px tall screen."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.hint.setVisible(not compact)
+        layout = self.layout()
+        if layout is not None:
+            margins = (40, 4, 40, 4) if compact else SCREEN_MARGINS
+            layout.setContentsMargins(*margins)
+            layout.setSpacing(6 if compact else SCREEN_SPACING)
 
     def set_form(self, form: FilledForm) -> None:
         self.view.set_form(form)
@@ -88,11 +114,12 @@ class FormScreen(QtWidgets.QWidget):
         if form is not None and self._blocked:
             missing = len(form.errors)
             self.status.setText(
-                "⚠ " + self.tr("Còn %1 ô cần điền hoặc sửa.").replace("%1", str(missing))
+                "⚠ " + self.tr("Còn %n ô cần điền hoặc sửa.", "", missing)
             )
         self.back_button.setText(self.tr("Quay lại"))
         self.review_button.setText(self.tr("Xem lại hồ sơ"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets
 from ui.screens.parts import label, screen_layout
 from ui.screens.pictogram import Pictogram
@@ -43,6 +44,7 @@ class IdleScreen(QtWidgets.QWidget):
             )
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

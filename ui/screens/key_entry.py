@@ -7,8 +7,17 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.record import ID_NUMBER_RE, RecordError, parse_date
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtWidgets, Signal
-from ui.screens.parts import TOUCH_MIN_PX, button, button_row, label, screen_layout
+from ui.screens.parts import (
+    SCREEN_MARGINS,
+    SCREEN_SPACING,
+    TOUCH_MIN_PX,
+    button,
+    button_row,
+    label,
+    screen_layout,
+)
 from ui.screens.pictogram import Pictogram
 
 # A scanner typing the card's QR text ("id|old id|name|birth|sex|address|issue") into a field.
@@ -67,6 +76,7 @@ class KeyEntryScreen(QtWidgets.QWidget):
         layout.addStretch(1)
         layout.addLayout(button_row(self.cancel_button, self.continue_button))
 
+        self._compact = False
         self.continue_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.id_edit.returnPressed.connect(self._id_done)
@@ -77,6 +87,21 @@ class KeyEntryScreen(QtWidgets.QWidget):
         self.retranslate()
 
     # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """While the on-screen keyboard is open: no QR picture, narrow margins."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.pictogram.setVisible(not compact)
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(*((40, 4, 40, 4) if compact else SCREEN_MARGINS))
+            layout.setSpacing(6 if compact else SCREEN_SPACING)
 
     def clear(self) -> None:
         # setText, not clear(): QLineEdit.clear() keeps the old text in its undo history.
@@ -155,6 +180,7 @@ class KeyEntryScreen(QtWidgets.QWidget):
                 "⚠ " + self.tr("Ngày sinh chưa đúng. Hãy nhập theo dạng ngày/tháng/năm.")
             )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

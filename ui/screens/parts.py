@@ -48,10 +48,16 @@ def button_row(*buttons: QtWidgets.QPushButton) -> QtWidgets.QHBoxLayout:
     return row
 
 
+#: A screen's margins and spacing: tight enough that every screen, its buttons included, fits
+#: a 1280x720 kiosk without scrolling (taller content scrolls in the window's page).
+SCREEN_MARGINS = (40, 12, 40, 12)
+SCREEN_SPACING = 10
+
+
 def screen_layout(widget: QtWidgets.QWidget) -> QtWidgets.QVBoxLayout:
     layout = QtWidgets.QVBoxLayout(widget)
-    layout.setContentsMargins(40, 24, 40, 24)
-    layout.setSpacing(16)
+    layout.setContentsMargins(*SCREEN_MARGINS)
+    layout.setSpacing(SCREEN_SPACING)
     return layout
 
 

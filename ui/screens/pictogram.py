@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtGui, QtWidgets
 
 Kind = Literal["card", "qr", "card_and_qr"]
@@ -23,7 +24,7 @@ class Pictogram(QtWidgets.QWidget):
         super().__init__(parent)
         self.setObjectName("pictogram")
         self._kind: Kind = kind
-        self.setMinimumSize(260, 180)
+        self.setMinimumSize(220, 120)  # grows into the room a screen has (720 px tall kiosks)
         self.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Expanding
         )
@@ -37,8 +38,9 @@ class Pictogram(QtWidgets.QWidget):
         self.update()
 
     def sizeHint(self) -> QtCore.QSize:
-        return QtCore.QSize(520, 260)
+        return QtCore.QSize(520, 140)  # Expanding: it takes whatever room the screen has
 
+    @never_raises(None)
     def paintEvent(self, _event: QtGui.QPaintEvent) -> None:
         painter = QtGui.QPainter(self)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
@@ -113,37 +115,42 @@ class Pictogram(QtWidgets.QWidget):
         )
         painter.drawPolygon(arrow)
 
+    #: The QR pictogram: 11 modules across plus a quiet zone of one module on each side (a real
+    #: code needs four; one keeps the finders off the box's edge at pictogram size).
+    QR_MODULES = 11
+    QR_QUIET = 1
+
+    @classmethod
+    def qr_geometry(cls, rect: QtCore.QRectF) -> tuple[QtCore.QRectF, float]:
+        """(the white box, the module size) of the QR pictogram drawn in ``rect``."""
+        box = cls._fit(rect, 1.0).adjusted(4, 4, -4, -4)
+        return box, box.width() / (cls.QR_MODULES + 2 * cls.QR_QUIET)
+
     def _qr(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
-        box = self._fit(rect, 1.0).adjusted(4, 4, -4, -4)
-        cell = box.width() / 11
+        box, cell = self.qr_geometry(rect)
         painter.setPen(QtGui.QPen(INK, 2))
         painter.setBrush(QtGui.QColor("white"))
         painter.drawRect(box)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(INK)
-        finder = ((0, 0), (8, 0), (0, 8))
-        for fx, fy in finder:
-            outer = QtCore.QRectF(
-                box.left() + (fx + 0.5) * cell,
-                box.top() + (fy + 0.5) * cell,
-                2.5 * cell,
-                2.5 * cell,
-            )
+        left = box.left() + self.QR_QUIET * cell
+        top = box.top() + self.QR_QUIET * cell
+        size = 3.0  # finder pattern, in modules
+        far = self.QR_MODULES - size
+        for fx, fy in ((0.0, 0.0), (far, 0.0), (0.0, far)):
+            outer = QtCore.QRectF(left + fx * cell, top + fy * cell, size * cell, size * cell)
             painter.drawRect(outer)
             painter.setBrush(QtGui.QColor("white"))
-            painter.drawRect(outer.adjusted(cell * 0.45, cell * 0.45, -cell * 0.45, -cell * 0.45))
+            painter.drawRect(outer.adjusted(cell * 0.5, cell * 0.5, -cell * 0.5, -cell * 0.5))
             painter.setBrush(INK)
-            painter.drawRect(outer.adjusted(cell * 0.85, cell * 0.85, -cell * 0.85, -cell * 0.85))
-        # A fixed pattern of data modules (decorative, not a real code).
+            painter.drawRect(outer.adjusted(cell, cell, -cell, -cell))
         pattern = 0x5A3C96E1B7D24F08
-        for i in range(36):
+        for i in range(42):
             if pattern >> (i % 64) & 1:
-                x = 4 + i % 6
-                y = 4 + i // 6
-                if y > 9:
+                x = 4 + i % 7
+                y = 4 + i // 7
+                if y >= self.QR_MODULES:
                     continue
                 painter.drawRect(
-                    QtCore.QRectF(
-                        box.left() + x * cell, box.top() + y * cell, cell * 0.9, cell * 0.9
-                    )
+                    QtCore.QRectF(left + x * cell, top + y * cell, cell * 0.9, cell * 0.9)
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kiosk.procedures.model import Procedure
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, screen_layout, touch_scrolling
@@ -114,10 +115,12 @@ class ProceduresScreen(QtWidgets.QWidget):
             if inner is not None and inner.hasHeightForWidth() and card.width() > 0:
                 card.setMinimumHeight(max(CARD_MIN_PX, inner.heightForWidth(card.width())))
 
+    @never_raises(None)
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         QtCore.QTimer.singleShot(0, self, self._fit_cards)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kiosk.record import CitizenRecord
 from kiosk.session import ReadProgress
+from ui.guard import never_raises
 from ui.qt import QtCore, QtGui, QtWidgets
 from ui.screens.parts import label, screen_layout
 from ui.widgets.citizen_panel import CitizenPanel
@@ -87,6 +88,7 @@ class ReadingScreen(QtWidgets.QWidget):
         key = name.upper().removeprefix("EF.")
         return texts.get(key, texts.get(name, self.tr("Đang đọc")))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -5,6 +5,7 @@ ends the session (the window wipes everything)."""
 from __future__ import annotations
 
 from kiosk.session import SubmitOutcome
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 
@@ -18,8 +19,9 @@ class ResultScreen(QtWidgets.QWidget):
         self.setObjectName("screen_result")
         layout = screen_layout(self)
         self.title = label(self, "title", center=True)
-        self.subtitle = label(self, "subtitle", center=True)
-        self.number_caption = label(self, "subtitle", center=True)
+        # Body size: with the offline banner, the words, the number and the buttons fit 720 px.
+        self.subtitle = label(self, center=True)
+        self.number_caption = label(self, center=True)
         self.number = label(self, "big_number", center=True)
         self.hint = label(self, "hint", center=True)
         self.card_reminder = label(self, "subtitle", center=True)
@@ -33,7 +35,6 @@ class ResultScreen(QtWidgets.QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.busy)
-        layout.addSpacing(12)
         layout.addWidget(self.number_caption)
         layout.addWidget(self.number)
         layout.addWidget(self.hint)
@@ -122,6 +123,7 @@ class ResultScreen(QtWidgets.QWidget):
                 self.tr("Bạn không cần làm gì thêm. Hãy giữ mã tham chiếu để tra cứu.")
             )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.procedures.filling import FilledField, FilledForm
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, screen_layout, touch_scrolling
@@ -138,6 +139,7 @@ class ReviewScreen(QtWidgets.QWidget):
         if self._form is not None:
             self._render()  # field labels and choice texts come from data (vi/en)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

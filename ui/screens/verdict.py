@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from cardreader.verify.verdict import CardVerdict
 from kiosk.record import CitizenRecord
+from ui.guard import never_raises
 from ui.qt import QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, relayout, screen_layout
 from ui.theme import repolish
@@ -27,8 +28,9 @@ class VerdictScreen(QtWidgets.QWidget):
         layout = screen_layout(self)
         self.title = label(self, "title")
         self.badge = VerdictBadge(self, show_details=False)
-        self.meaning = label(self, "subtitle")
-        self.action = label(self, "subtitle")
+        # Body size (not subtitle): the words, the citizen and the buttons fit 1280x720.
+        self.meaning = label(self)
+        self.action = label(self)
         self.panel = CitizenPanel(self, density="desk", fields=SHOWN_FIELDS)
         self.panel.badge.setVisible(False)
         self.end_button = button(self, "secondary", name="end")
@@ -153,6 +155,7 @@ class VerdictScreen(QtWidgets.QWidget):
             self.tr("Hãy liên hệ cán bộ tại quầy để được hỗ trợ."),
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.screens.parts import button, button_row, label, screen_layout
 from ui.screens.pictogram import Pictogram
@@ -51,6 +52,7 @@ class WaitCardScreen(QtWidgets.QWidget):
             self.tr("Tiếp tục không dùng chip (dữ liệu chưa được xác thực)")
         )
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -15,6 +15,7 @@ from typing import Literal
 
 from cardreader.verify.verdict import CardVerdict
 from kiosk.record import FIELDS, CitizenRecord, RecordField, Source
+from ui.guard import never_raises
 from ui.qt import QObject, Qt, QtCore, QtGui, QtWidgets
 from ui.widgets.verdict_badge import VerdictBadge
 
@@ -55,6 +56,7 @@ class RoomyLabel(QtWidgets.QLabel):
 
     ROOM = 0.3  # of the ascent; DejaVu Sans' stacked marks reach about 1.25 ascents
 
+    @never_raises(False)
     def event(self, event: QtCore.QEvent) -> bool:
         # An exception escaping a Qt virtual override crashes PySide 6.12 in shiboken's error
         # path: the overrides of the desk catch, log the type only (values may be personal).
@@ -103,6 +105,9 @@ class CitizenPanel(QtWidgets.QFrame):
         self._photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._photo.setFixedSize(PHOTO_SIZE[density])
         self._photo.setFrameShape(QtWidgets.QFrame.Shape.Box)
+        # Placeholder words wrap inside the box (a one-line "Ảnh có sau khi đọc chip" was cut).
+        self._photo.setWordWrap(True)
+        self._photo.setMargin(4)
 
         self._name = RoomyLabel(self)
         self._name.setObjectName("title" if density == "large" else "subtitle")
@@ -337,8 +342,10 @@ class CitizenPanel(QtWidgets.QFrame):
         elif from_chip:
             self._photo.setText(self.tr("Đang đọc ảnh…"))  # the face comes after the text
         else:
-            self._photo.setText(self.tr("Ảnh có sau khi đọc chip"))  # a QR code has no photo
+            # A QR code has no photo: it is in the chip.
+            self._photo.setText(self.tr("Ảnh chân dung có trong chip"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             try:

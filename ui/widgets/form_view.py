@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.procedures.filling import FilledField, FilledForm
+from ui.guard import never_raises
 from ui.i18n import pick
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.screens.parts import touch_scrolling
@@ -355,7 +356,11 @@ class FormView(QtWidgets.QWidget):
         table = QtWidgets.QTableWidget(0, len(row.field.columns), box)
         table.setObjectName("form_table")
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        # The columns share the table's width (no sideways scrolling on a portrait kiosk); a
+        # header too long for its share is elided, whole in its tooltip.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setMinimumHeight(160 if self._density == "touch" else 110)
         if self._density == "touch":
             table.verticalHeader().setDefaultSectionSize(TOUCH_MIN_PX)
@@ -506,6 +511,7 @@ class FormView(QtWidgets.QWidget):
         if new is not None and self._body.isAncestorOf(new):
             self._reveal(new)
 
+    @never_raises(None)
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         """Shrunk by an on-screen keyboard: keep the field being typed in within view."""
         super().resizeEvent(event)
@@ -557,9 +563,12 @@ class FormView(QtWidgets.QWidget):
                     row.combo.setItemText(index, pick(choice.label.vi, choice.label.en))
                 row.combo.setItemText(0, self.tr("— chọn —"))
             if row.table is not None:
-                row.table.setHorizontalHeaderLabels(
-                    [pick(c.label.vi, c.label.en) for c in item.columns]
-                )
+                labels = [pick(c.label.vi, c.label.en) for c in item.columns]
+                row.table.setHorizontalHeaderLabels(labels)
+                for column, text in enumerate(labels):
+                    header_item = row.table.horizontalHeaderItem(column)
+                    if header_item is not None:
+                        header_item.setToolTip(text)
                 add, remove = row.table_buttons
                 add.setText(self.tr("+ Thêm dòng"))
                 remove.setText(self.tr("− Xoá dòng"))
@@ -567,6 +576,7 @@ class FormView(QtWidgets.QWidget):
                 row.line.setPlaceholderText(self.tr("ngày/tháng/năm, ví dụ 05/09/1999"))
             self._show_error(row)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

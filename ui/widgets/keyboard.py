@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from ui.vn_compose import Tone, telex_key, toggle_tone, word_before
 
@@ -102,7 +103,15 @@ class OnScreenKeyboard(QtWidgets.QFrame):
         if name not in LAYOUTS:
             raise ValueError(f"unknown keyboard layout {name!r}")
         self._layout_name = name
+        # Only the shown page counts for the keyboard's size: the number pad is a row lower
+        # than the letters, and that row goes to the screen above on a 720 px tall kiosk.
+        ignored = QtWidgets.QSizePolicy.Policy.Ignored
+        preferred = QtWidgets.QSizePolicy.Policy.Preferred
+        for page_name, page in self._pages.items():
+            policy = preferred if page_name == name else ignored
+            page.setSizePolicy(policy, policy)
         self._stack.setCurrentWidget(self._pages[name])
+        self.updateGeometry()
 
     def set_target(self, widget: QtWidgets.QWidget | None) -> None:
         """Type into ``widget`` (a QLineEdit or QPlainTextEdit); None types nowhere."""
@@ -200,6 +209,7 @@ class OnScreenKeyboard(QtWidgets.QFrame):
     def _build_letters(self, *, latin: bool) -> QtWidgets.QWidget:
         page = QtWidgets.QWidget()
         rows = QtWidgets.QVBoxLayout(page)
+        rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(6)
 
         def row_of(widgets: list[QtWidgets.QWidget], stretches: list[int] | None = None) -> None:
@@ -279,6 +289,7 @@ class OnScreenKeyboard(QtWidgets.QFrame):
                 if button.property("tone"):
                     button.setToolTip(tone_names[Tone(str(button.property("key")))])
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

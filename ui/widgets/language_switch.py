@@ -9,6 +9,7 @@ either finds it. Size comes from the theme: in kiosk mode the buttons are touch 
 
 from __future__ import annotations
 
+from ui.guard import never_raises
 from ui.i18n import Language, current_language, set_language
 from ui.qt import QtCore, QtWidgets, Signal
 
@@ -65,6 +66,7 @@ class LanguageSwitch(QtWidgets.QWidget):
         self.setAccessibleName(self.tr("Ngôn ngữ"))
         self.setToolTip(self.tr("Chọn ngôn ngữ hiển thị"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self._sync()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kiosk.outbox.connectivity import ConnectivityStatus, State
+from ui.guard import never_raises
 from ui.qt import QtCore, QtWidgets, Slot
 from ui.theme import repolish
 
@@ -62,7 +63,7 @@ class OfflineBanner(QtWidgets.QFrame):
         self._show_dead = show_dead
         self._status = status
         layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setContentsMargins(12, 0, 12, 0)  # the frame has its padding (ui/theme.py)
         self.label = QtWidgets.QLabel(self)
         self.label.setObjectName("banner_text")
         self.label.setWordWrap(True)
@@ -130,6 +131,7 @@ class OfflineBanner(QtWidgets.QFrame):
         repolish(self)
         repolish(self.label)
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()

@@ -17,6 +17,7 @@ import logging
 from typing import Literal
 
 from cardreader.verify.verdict import CardVerdict
+from ui.guard import never_raises
 from ui.qt import Qt, QtCore, QtWidgets
 
 _log = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ class VerdictBadge(QtWidgets.QFrame):
             )
         return self.tr("Mã QR không được ký số: đối chiếu các thông tin với thẻ.")
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             try:  # an exception escaping a Qt override crashes PySide 6.12: log the type only

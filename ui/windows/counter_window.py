@@ -122,17 +122,22 @@ class CounterWindow(QtWidgets.QMainWindow):
             QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
         )
         self.history_view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Time, status and receipt fit their contents; the procedure, last, takes what is left
-        # (elided, the full title in its tooltip). The ticket column is the clinic's.
+        # The table fits the narrow left column, no sideways scrolling: time and status fit
+        # their contents; the receipt and the procedure share what is left, elided in the
+        # middle (a receipt's distinctive end stays), whole in their tooltips. The ticket
+        # column is the clinic's.
         header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.moveSection(header.visualIndex(COLUMNS.index("procedure")), len(COLUMNS) - 1)
         header.moveSection(header.visualIndex(COLUMNS.index("status")), 1)
-        header.setSectionResizeMode(
-            COLUMNS.index("procedure"), QtWidgets.QHeaderView.ResizeMode.Stretch
-        )
+        fit = QtWidgets.QHeaderView.ResizeMode.ResizeToContents
+        share = QtWidgets.QHeaderView.ResizeMode.Stretch
+        for column, mode in (("time", fit), ("status", fit), ("reference", share),
+                             ("procedure", share), ("ticket", fit)):  # fmt: skip
+            header.setSectionResizeMode(COLUMNS.index(column), mode)
+        header.setMinimumSectionSize(24)
         self.history_view.setColumnHidden(COLUMNS.index("ticket"), True)
-        self.history_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.history_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.history_view.setWordWrap(False)
         self.history_summary = QtWidgets.QLabel(central)
         self.history_summary.setObjectName("hint")
@@ -589,8 +594,9 @@ class CounterWindow(QtWidgets.QMainWindow):
         self.form_title.setText(pick(title.vi, title.en))
         locked = sum(1 for f in form.fields if f.verified)
         asked = sum(1 for f in form.fields if not f.read_only)
-        hint = self.tr("%1 trường đã xác thực từ chip (khóa), %2 trường cần nhập.")
-        hint = hint.replace("%1", str(locked)).replace("%2", str(asked))
+        # Two sentences, each with its own plural form in English ("1 field", "2 fields").
+        hint = (self.tr("%n trường đã xác thực từ chip (khóa),", "", locked) + " "
+                + self.tr("%n trường cần nhập.", "", asked))  # fmt: skip
         if self._phase is Phase.SUBMITTING:
             hint = self.tr("Đang lưu và gửi hồ sơ…")
         if self._note:

@@ -12,6 +12,7 @@ from datetime import date
 
 from kiosk.record import RecordError, parse_date
 from kiosk.session import Failure, FailureInfo
+from ui.guard import guarded as guarded  # the desk windows import it from here
 from ui.qt import QtCore, QtWidgets, Signal
 from ui.widgets.citizen_panel import RoomyLabel
 from ui.widgets.language_switch import LanguageSwitch
@@ -19,19 +20,6 @@ from ui.widgets.offline_banner import OfflineBanner
 
 _ID_RE = re.compile(r"^\d{12}$")
 _log = logging.getLogger(__name__)
-
-
-def guarded(action: Callable[[], object], what: str) -> None:
-    """Run ``action`` from a Qt virtual override (changeEvent, keyPressEvent…).
-
-    An exception escaping such an override crashes PySide 6.12 in shiboken's error path (seen
-    as a segfault on a language switch); log its type — never its message, which may hold
-    personal data — and carry on.
-    """
-    try:
-        action()
-    except Exception as exc:
-        _log.error("%s failed (%s)", what, type(exc).__name__)
 
 
 def failure_texts(info: FailureInfo, verdict: str | None = None) -> tuple[str, str]:

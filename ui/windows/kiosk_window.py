@@ -21,12 +21,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kiosk.session import FailureInfo, Phase, SubmitOutcome
+from ui.guard import never_raises
 from ui.i18n import current_language
 from ui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal
 from ui.screens.failure import FailureScreen
 from ui.screens.form import FormScreen
 from ui.screens.idle import IdleScreen
 from ui.screens.key_entry import KeyEntryScreen
+from ui.screens.parts import touch_scrolling
 from ui.screens.procedures import ProceduresScreen
 from ui.screens.reading import ReadingScreen
 from ui.screens.result import ResultScreen
@@ -74,11 +76,13 @@ class CornerZone(QtWidgets.QWidget):
         if len(self._taps) >= CORNER_TAPS:
             self._fire()
 
+    @never_raises(None)
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         self.tap()
         self._hold.start()
         event.accept()
 
+    @never_raises(None)
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
         self._hold.stop()
         event.accept()
@@ -87,6 +91,20 @@ class CornerZone(QtWidgets.QWidget):
         self._taps = []
         self._hold.stop()
         self.triggered.emit()
+
+
+def screen_page(screen: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    """``screen`` in a frameless, transparent scroll area that follows a finger."""
+    page = QtWidgets.QScrollArea()
+    page.setObjectName("screen_page")
+    page.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    page.setWidgetResizable(True)
+    page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    page.setWidget(screen)
+    page.viewport().setAutoFillBackground(False)
+    screen.setAutoFillBackground(False)
+    touch_scrolling(page)
+    return page
 
 
 class IdleOverlay(QtWidgets.QFrame):
@@ -132,12 +150,13 @@ class IdleOverlay(QtWidgets.QFrame):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Bạn còn đó không?"))
         self.countdown.setText(
-            self.tr("Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %1 giây.").replace(
-                "%1", str(self._seconds)
+            self.tr(
+                "Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %n giây.", "", self._seconds
             )
         )
         self.button.setText(self.tr("Tôi vẫn ở đây"))
 
+    @never_raises(None)
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() == QtCore.QEvent.Type.LanguageChange:
             self.retranslate()
@@ -186,8 +205,13 @@ class KioskWindow(QtWidgets.QWidget):
         self.result = ResultScreen()
         self.failure = FailureScreen()
         self.stack = QtWidgets.QStackedWidget(self)
+        # Each screen in a page that scrolls when its content is taller than the display (a
+        # 1280x720 kiosk, the keyboard open): the window never grows past the screen.
+        self._pages: dict[int, QtWidgets.QScrollArea] = {}
         for screen in self.screens():
-            self.stack.addWidget(screen)
+            page = screen_page(screen)
+            self._pages[id(screen)] = page
+            self.stack.addWidget(page)
 
         # -- chrome ------------------------------------------------------------------------------
         self.corner = CornerZone(self)
@@ -238,7 +262,12 @@ class KioskWindow(QtWidgets.QWidget):
         ]
 
     def current_screen(self) -> QtWidgets.QWidget | None:
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        return page.widget() if isinstance(page, QtWidgets.QScrollArea) else page
+
+    def page_of(self, screen: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+        """The scrolling page that holds ``screen`` in the stack."""
+        return self._pages[id(screen)]
 
     def present(self, *, fullscreen: bool = True) -> None:
         """Show the window: full-screen and frameless on a kiosk, a window for development."""
@@ -357,8 +386,9 @@ class KioskWindow(QtWidgets.QWidget):
         self._switch(screen)
 
     def _switch(self, screen: QtWidgets.QWidget) -> None:
-        changed = self.stack.currentWidget() is not screen
-        self.stack.setCurrentWidget(screen)
+        changed = self.current_screen() is not screen
+        self.stack.setCurrentWidget(self.page_of(screen))
+        self._fit_keyboard()
         activate = getattr(screen, "activate", None)
         if changed and callable(activate):
             activate()
@@ -427,6 +457,7 @@ class KioskWindow(QtWidgets.QWidget):
         self.overlay.hide()
         self.keyboard.set_target(None)
         self.keyboard.setVisible(False)
+        self._fit_keyboard()
         for screen in self.screens():
             screen.clear()  # type: ignore[attr-defined]
         self.speaker.stop()
@@ -448,7 +479,7 @@ class KioskWindow(QtWidgets.QWidget):
     def _keyboard_enter(self) -> None:
         """ "Xong" on the keyboard: leave the field (hides the keyboard)."""
         target = self.keyboard.target
-        if isinstance(target, QtWidgets.QLineEdit) and self.stack.currentWidget() is self.form:
+        if isinstance(target, QtWidgets.QLineEdit) and self.current_screen() is self.form:
             target.clearFocus()
 
     # -- keyboard and activity --------------------------------------------------------------------
@@ -472,20 +503,36 @@ class KioskWindow(QtWidgets.QWidget):
         if wanted is None or widget is None:
             self.keyboard.set_target(None)
             self.keyboard.setVisible(False)
+            self._fit_keyboard()
             return
         self.keyboard.set_target(widget)
         self.keyboard.setVisible(True)
+        self._fit_keyboard()
         # The keyboard takes room from the screen: keep the field in view once laid out again.
         QTimer.singleShot(0, self, self._reveal_focus)
 
-    def _reveal_focus(self) -> None:
-        focused = QtWidgets.QApplication.focusWidget()
-        parent = focused.parentWidget() if focused is not None else None
-        while parent is not None and not isinstance(parent, QtWidgets.QScrollArea):
-            parent = parent.parentWidget()
-        if focused is not None and isinstance(parent, QtWidgets.QScrollArea):
-            parent.ensureWidgetVisible(focused, 20, 40)
+    def _fit_keyboard(self) -> None:
+        """The screen typed in gives up its explanation or picture and wide margins while the
+        keyboard takes the room (a 720 px tall kiosk keeps the field and the buttons in view)."""
+        open_ = self.keyboard.isVisible()
+        current = self.current_screen()
+        self.form.set_compact(open_ and current is self.form)
+        self.key_entry.set_compact(open_ and current is self.key_entry)
 
+    def _reveal_focus(self) -> None:
+        """Scroll the field into view: in the form's own list, then in the page around it."""
+        focused = QtWidgets.QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            return
+        target: QtWidgets.QWidget = focused
+        parent = focused.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QtWidgets.QScrollArea):
+                parent.ensureWidgetVisible(target, 20, 40)
+                target = parent
+            parent = parent.parentWidget()
+
+    @never_raises(False)
     def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
         if (
@@ -501,6 +548,7 @@ class KioskWindow(QtWidgets.QWidget):
             self._controller.user_activity()
         return False
 
+    @never_raises(None)
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         """A wedge scanner typing the card's QR code while no field has the focus."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -521,10 +569,12 @@ class KioskWindow(QtWidgets.QWidget):
             return
         super().keyPressEvent(event)
 
+    @never_raises(None)
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
 
+    @never_raises(None)
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self._closable:
             super().closeEvent(event)

@@ -4,7 +4,7 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../../ui/demo_panel.py" line="+156"/>
+        <location filename="../../../ui/demo_panel.py" line="+157"/>
         <source>Trình diễn / Demo</source>
         <translation>Demo</translation>
     </message>
@@ -59,7 +59,7 @@
         <translation>Back online</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>thẻ đang trên đầu đọc</source>
         <translation>card on the reader</translation>
     </message>

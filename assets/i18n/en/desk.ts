@@ -4,7 +4,7 @@
 <context>
     <name>CitizenPanel</name>
     <message>
-        <location filename="../../../ui/widgets/citizen_panel.py" line="+265"/>
+        <location filename="../../../ui/widgets/citizen_panel.py" line="+270"/>
         <source>Chưa có thông tin công dân.</source>
         <translation>No citizen data yet.</translation>
     </message>
@@ -149,12 +149,12 @@
         <translation>Reading the photo…</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Ảnh có sau khi đọc chip</source>
-        <translation>The photo comes with the chip</translation>
+        <location line="+3"/>
+        <source>Ảnh chân dung có trong chip</source>
+        <translation>The portrait is in the chip</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-5"/>
         <source>Không có ảnh</source>
         <translation>No photo</translation>
     </message>
@@ -329,7 +329,7 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../../ui/windows/counter_window.py" line="+333"/>
+        <location filename="../../../ui/windows/counter_window.py" line="+338"/>
         <source>Đọc thẻ trước khi chọn thủ tục.</source>
         <translation>Read the card before choosing a procedure.</translation>
     </message>
@@ -447,13 +447,24 @@
         <source>Chọn thủ tục (F2, Enter).</source>
         <translation>Choose a procedure (F2, Enter).</translation>
     </message>
-    <message>
-        <location line="+38"/>
-        <source>%1 trường đã xác thực từ chip (khóa), %2 trường cần nhập.</source>
-        <translation>%1 fields verified from the chip (locked), %2 fields to fill in.</translation>
+    <message numerus="yes">
+        <location line="+39"/>
+        <source>%n trường đã xác thực từ chip (khóa),</source>
+        <translation>
+            <numerusform>%n field verified from the chip (locked),</numerusform>
+            <numerusform>%n fields verified from the chip (locked),</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n trường cần nhập.</source>
+        <translation>
+            <numerusform>%n field to fill in.</numerusform>
+            <numerusform>%n fields to fill in.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Đang lưu và gửi hồ sơ…</source>
         <translation>Saving and sending…</translation>
     </message>
@@ -496,7 +507,7 @@
 <context>
     <name>DeskTexts</name>
     <message>
-        <location filename="../../../ui/windows/desk_parts.py" line="+42"/>
+        <location filename="../../../ui/windows/desk_parts.py" line="+30"/>
         <source>Thẻ đã bị rút ra khi đang đọc</source>
         <translation>The card was removed during the read</translation>
     </message>
@@ -638,12 +649,37 @@
 <context>
     <name>SessionHistory</name>
     <message>
-        <location filename="../../../ui/history.py" line="+163"/>
+        <location filename="../../../ui/history.py" line="+164"/>
         <source>Mã tham chiếu tại chỗ: %1</source>
         <translation>Local reference: %1</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Số biên nhận: %1</source>
+        <translation>Receipt number: %1</translation>
+    </message>
+    <message>
         <location line="+15"/>
+        <source>Giờ nộp hồ sơ (giờ Việt Nam)</source>
+        <translation>Time of submission (Vietnam time)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thủ tục hành chính</source>
+        <translation>Administrative procedure</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Số biên nhận của hệ thống, hoặc mã tham chiếu tại chỗ khi chưa gửi được</source>
+        <translation>The system&apos;s receipt number, or the local reference while not yet sent</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Đã gửi lên hệ thống hay đang chờ gửi</source>
+        <translation>Sent to the system, or waiting to be sent</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Giờ</source>
         <translation>Time</translation>
     </message>
@@ -653,17 +689,18 @@
         <translation>Procedure</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Số biên nhận / mã</source>
-        <translation>Receipt / reference</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <location line="+9"/>
         <source>Số thứ tự</source>
         <translation>Queue no.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
+        <source>Biên nhận</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Trạng thái</source>
         <translation>Status</translation>
     </message>
@@ -681,7 +718,7 @@
 <context>
     <name>VerdictBadge</name>
     <message>
-        <location filename="../../../ui/widgets/verdict_badge.py" line="+143"/>
+        <location filename="../../../ui/widgets/verdict_badge.py" line="+144"/>
         <source>Thẻ thật: dữ liệu đúng như cơ quan cấp đã ký</source>
         <translation>Genuine: the data is exactly what the issuing authority signed</translation>
     </message>

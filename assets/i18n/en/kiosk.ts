@@ -4,7 +4,7 @@
 <context>
     <name>FailureScreen</name>
     <message>
-        <location filename="../../../ui/screens/failure.py" line="+72"/>
+        <location filename="../../../ui/screens/failure.py" line="+75"/>
         <source>Kết thúc</source>
         <extracomment>Failures that resolve by themselves when the person or the device acts (no retry button). Failures after which the card must not be used here (stop, ask the staff).</extracomment>
         <translation>Finish</translation>
@@ -15,9 +15,9 @@
         <translation>Try again</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Mã lỗi: %1</source>
-        <translation>Error code: %1</translation>
+        <location line="+15"/>
+        <source>Mã hỗ trợ: %1</source>
+        <translation>Support code: %1</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -143,7 +143,7 @@
 <context>
     <name>FormScreen</name>
     <message>
-        <location filename="../../../ui/screens/form.py" line="+79"/>
+        <location filename="../../../ui/screens/form.py" line="+105"/>
         <source>Biểu mẫu</source>
         <translation>Form</translation>
     </message>
@@ -152,10 +152,13 @@
         <source>Các ô có dấu ✓ đã được xác thực từ chip và không cần sửa. Hãy điền các ô còn trống; ô có dấu * là bắt buộc.</source>
         <translation>Fields marked ✓ are verified from the chip and need no change. Fill in the empty fields; fields marked * are required.</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+7"/>
-        <source>Còn %1 ô cần điền hoặc sửa.</source>
-        <translation>%1 field(s) still to fill in or correct.</translation>
+        <source>Còn %n ô cần điền hoặc sửa.</source>
+        <translation>
+            <numerusform>%n field still to fill in or correct.</numerusform>
+            <numerusform>%n fields still to fill in or correct.</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+2"/>
@@ -171,7 +174,7 @@
 <context>
     <name>FormView</name>
     <message>
-        <location filename="../../../ui/widgets/form_view.py" line="+538"/>
+        <location filename="../../../ui/widgets/form_view.py" line="+544"/>
         <source>đã xác thực từ chip</source>
         <translation>verified from the chip</translation>
     </message>
@@ -191,7 +194,7 @@
         <translation>— choose —</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>+ Thêm dòng</source>
         <translation>+ Add a row</translation>
     </message>
@@ -209,18 +212,21 @@
 <context>
     <name>IdleOverlay</name>
     <message>
-        <location filename="../../../ui/windows/kiosk_window.py" line="+133"/>
+        <location filename="../../../ui/windows/kiosk_window.py" line="+151"/>
         <source>Bạn còn đó không?</source>
         <extracomment>Corner gesture that opens the operator screen. A wedge scanner types the QR text fast and ends it with Enter; shorter input is a keypress.</extracomment>
         <translation>Are you still there?</translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %1 giây.</source>
-        <translation>To protect your data, the screen will clear itself in %1 seconds.</translation>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Để bảo vệ thông tin của bạn, màn hình sẽ tự xoá sau %n giây.</source>
+        <translation>
+            <numerusform>To protect your data, the screen will clear itself in %n second.</numerusform>
+            <numerusform>To protect your data, the screen will clear itself in %n seconds.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Tôi vẫn ở đây</source>
         <translation>I am still here</translation>
     </message>
@@ -228,7 +234,7 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../../../ui/screens/idle.py" line="+37"/>
+        <location filename="../../../ui/screens/idle.py" line="+38"/>
         <source>Đặt thẻ CCCD lên đầu đọc</source>
         <translation>Place your ID card on the reader</translation>
     </message>
@@ -246,7 +252,7 @@
 <context>
     <name>KeyEntryScreen</name>
     <message>
-        <location filename="../../../ui/screens/key_entry.py" line="+139"/>
+        <location filename="../../../ui/screens/key_entry.py" line="+164"/>
         <source>Thẻ đã nằm trên đầu đọc</source>
         <translation>Your card is on the reader</translation>
     </message>
@@ -294,7 +300,7 @@
 <context>
     <name>OnScreenKeyboard</name>
     <message>
-        <location filename="../../../ui/widgets/keyboard.py" line="+260"/>
+        <location filename="../../../ui/widgets/keyboard.py" line="+270"/>
         <source>Xoá</source>
         <translation>Delete</translation>
     </message>
@@ -347,7 +353,7 @@
 <context>
     <name>ProceduresScreen</name>
     <message>
-        <location filename="../../../ui/screens/procedures.py" line="+99"/>
+        <location filename="../../../ui/screens/procedures.py" line="+100"/>
         <source>Chọn thủ tục</source>
         <translation>Choose a procedure</translation>
     </message>
@@ -370,7 +376,7 @@
 <context>
     <name>ReadingScreen</name>
     <message>
-        <location filename="../../../ui/screens/reading.py" line="+66"/>
+        <location filename="../../../ui/screens/reading.py" line="+67"/>
         <source>Đang đọc thẻ…</source>
         <translation>Reading the card…</translation>
     </message>
@@ -429,7 +435,7 @@
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../../../ui/screens/result.py" line="+90"/>
+        <location filename="../../../ui/screens/result.py" line="+91"/>
         <source>In biên nhận</source>
         <translation>Print the receipt</translation>
     </message>
@@ -497,7 +503,7 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../../ui/screens/review.py" line="+121"/>
+        <location filename="../../../ui/screens/review.py" line="+122"/>
         <source>chip</source>
         <translation>chip</translation>
     </message>
@@ -535,7 +541,7 @@
 <context>
     <name>VerdictScreen</name>
     <message>
-        <location filename="../../../ui/screens/verdict.py" line="+90"/>
+        <location filename="../../../ui/screens/verdict.py" line="+92"/>
         <source>Kết quả kiểm tra thẻ</source>
         <extracomment>Verdicts with which the citizen may go on to a procedure.</extracomment>
         <translation>Card check result</translation>
@@ -610,7 +616,7 @@
 <context>
     <name>WaitCardScreen</name>
     <message>
-        <location filename="../../../ui/screens/wait_card.py" line="+40"/>
+        <location filename="../../../ui/screens/wait_card.py" line="+41"/>
         <source>Đã đọc mã QR</source>
         <translation>QR code read</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>LanguageSwitch</name>
     <message>
-        <location filename="../../../ui/widgets/language_switch.py" line="+65"/>
+        <location filename="../../../ui/widgets/language_switch.py" line="+66"/>
         <source>Ngôn ngữ</source>
         <translation>Language</translation>
     </message>
@@ -17,7 +17,7 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../../ui/widgets/offline_banner.py" line="+104"/>
+        <location filename="../../../ui/widgets/offline_banner.py" line="+105"/>
         <source>Thiết bị chưa được đăng ký với máy chủ tiếp nhận</source>
         <translation>This device is not enrolled with the intake server</translation>
     </message>
@@ -72,7 +72,7 @@
 <context>
     <name>OperatorScreen</name>
     <message numerus="yes">
-        <location filename="../../../ui/operator_screen.py" line="+548"/>
+        <location filename="../../../ui/operator_screen.py" line="+560"/>
         <source>Sai mã PIN. Còn %n lần thử.</source>
         <translation>
             <numerusform>Wrong PIN. %n attempt left.</numerusform>
@@ -98,7 +98,7 @@
         <translation>The PIN hash in the configuration is not valid.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Không có đầu đọc thẻ nào. Kiểm tra cáp USB và dịch vụ pcscd.</source>
         <translation>No card reader. Check the USB cable and the pcscd service.</translation>
     </message>
@@ -202,12 +202,20 @@
         <translation>Connection not checked yet</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Từ: %1</source>
-        <translation>Since: %1</translation>
+        <location line="+5"/>
+        <source>Từ: %1 (giờ Việt Nam, %2)</source>
+        <translation>Since: %1 (Vietnam time, %2)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+99"/>
+        <source>Đã gửi %1 / %n hồ sơ đến hạn.</source>
+        <translation>
+            <numerusform>Sent %1 of %n submission due.</numerusform>
+            <numerusform>Sent %1 of %n submissions due.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-95"/>
         <source>Lỗi gần nhất: %1</source>
         <translation>Last error: %1</translation>
     </message>
@@ -304,12 +312,7 @@
         <translation>Sending…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Đã gửi %1 / %2 hồ sơ đến hạn.</source>
-        <translation>Sent %1 of %2 submissions due.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Không kết nối được máy chủ: hồ sơ vẫn nằm an toàn trong hàng đợi.</source>
         <translation>Cannot reach the server: the submissions stay safe in the queue.</translation>
     </message>
