@@ -15,6 +15,8 @@ APT_PACKAGES=(
   # Qt (PySide6) offscreen and on an X11/Wayland desktop
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 libpulse0
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libx11-xcb1
+  # packaging tests: the .deb (dpkg-deb, zstd), the kiosk session (cage + Xwayland, systemd units)
+  cage xwayland systemd zstd
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
