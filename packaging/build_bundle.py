@@ -23,6 +23,7 @@ tests/packaging/test_bundle.py.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +50,28 @@ def kiosk_exe(bundle: Path = BUNDLE) -> Path:
     return bundle / f"kiosk{EXE_SUFFIX}"
 
 
-def build(python: str = sys.executable) -> float:
-    """Run PyInstaller on the spec; returns the wall time in seconds. Raises on failure."""
+@contextlib.contextmanager
+def build_lock(shared: bool = False) -> Iterator[None]:
+    """A lock on build/bundle.lock (where flock exists): exclusive to build (two PyInstaller runs
+    sharing build/ and dist/ corrupt each other), shared to use the bundle while nobody rebuilds
+    it (tests/packaging/test_bundle.py holds it for its session)."""
+    WORK.parent.mkdir(parents=True, exist_ok=True)
+    with open(WORK.parent / "bundle.lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: one build at a time is the builder's business
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_unlocked(python: str = sys.executable) -> float:
+    """Run PyInstaller on the spec; returns the wall time in seconds. Raises on failure.
+    The caller holds :func:`build_lock`."""
     t0 = time.monotonic()
     subprocess.run(
         [python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
@@ -57,6 +79,12 @@ def build(python: str = sys.executable) -> float:
         cwd=ROOT, check=True,
     )
     return time.monotonic() - t0
+
+
+def build(python: str = sys.executable) -> float:
+    """:func:`build_unlocked` under the exclusive lock."""
+    with build_lock():
+        return build_unlocked(python)
 
 
 def forbidden_files(bundle: Path = BUNDLE) -> list[Path]:

@@ -44,13 +44,22 @@ def _sources() -> Iterator[Path]:
     yield ROOT / "pyproject.toml"
 
 
+def _stale(exe: Path) -> bool:
+    return not exe.is_file() or max(p.stat().st_mtime for p in _sources()) > exe.stat().st_mtime
+
+
 @pytest.fixture(scope="session")
-def bundle() -> Path:
+def bundle() -> Iterator[Path]:
+    """The bundle, rebuilt first if stale; nobody else in this tree rebuilds it while the
+    tests use it (shared lock; the build takes it exclusive)."""
     exe = bb.kiosk_exe()
-    if not exe.is_file() or max(p.stat().st_mtime for p in _sources()) > exe.stat().st_mtime:
-        bb.build()
-    assert exe.is_file()
-    return Path(bb.BUNDLE)
+    if _stale(exe):
+        with bb.build_lock():
+            if _stale(exe):  # another run may have rebuilt it while this one waited
+                bb.build_unlocked()
+    with bb.build_lock(shared=True):
+        assert exe.is_file()
+        yield Path(bb.BUNDLE)
 
 
 def _env(**extra: str) -> dict[str, str]:
