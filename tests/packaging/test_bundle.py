@@ -20,6 +20,9 @@ import segno
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
+# A stale bundle is rebuilt by the first test's fixture (80 s, up to 4 min on a loaded machine);
+# the walkthrough takes 30-60 s: more than pytest-timeout's 300 s default may be needed.
+pytestmark = pytest.mark.timeout(900)
 QT_PLUGINS = Path("_internal/PySide6/Qt/plugins")
 
 
