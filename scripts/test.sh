@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== ruff"
-.venv/bin/ruff check cardreader kiosk ui tests bench
+.venv/bin/ruff check cardreader kiosk ui tests bench packaging
 echo "== mypy"
 .venv/bin/mypy
 # The application bundle (PyInstaller, one folder, dist/cccd-kiosk; work files in build/): build
