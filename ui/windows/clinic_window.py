@@ -33,6 +33,7 @@ from ui.windows.desk_parts import (
     KeyEntry,
     failure_texts,
     guarded,
+    handle_key_guarded,
     needs_acknowledgement,
 )
 
@@ -300,23 +301,11 @@ class ClinicWindow(QtWidgets.QMainWindow):
             elif self._phase is Phase.VERDICT:
                 self.check_in()
             return True
-        text = event.text()
-        focus = QtWidgets.QApplication.focusWidget()
-        typing = focus is not None and self.key_entry.isAncestorOf(focus)
-        if text and text.isprintable() and self.key_entry.isVisible() and not typing:
-            self.key_entry.focus()
-            self.key_entry.id_box.clear()  # a new scan starts from an empty box
-            self.key_entry.id_box.insert(text)
-            return True
-        return False
+        return self.key_entry.take_scan(event.text())
 
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
-        handled: list[bool] = []
-        guarded(lambda: handled.append(self._handle_key(event)), "key")
-        if handled and handled[0]:
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not handle_key_guarded(event, self._handle_key):
+            super().keyPressEvent(event)
 
     # -- controller signals ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from datetime import date
 from kiosk.record import RecordError, parse_date
 from kiosk.session import Failure, FailureInfo
 from ui.guard import guarded as guarded  # the desk windows import it from here
-from ui.qt import QtCore, QtWidgets, Signal
+from ui.qt import QtCore, QtGui, QtWidgets, Signal
 from ui.widgets.citizen_panel import RoomyLabel
 from ui.widgets.language_switch import LanguageSwitch
 from ui.widgets.offline_banner import OfflineBanner
@@ -91,6 +91,17 @@ def failure_texts(info: FailureInfo, verdict: str | None = None) -> tuple[str, s
     )
 
 
+def handle_key_guarded(event: QtGui.QKeyEvent, handler: Callable[[QtGui.QKeyEvent], bool]
+                       ) -> bool:
+    """Run a window's key handler with the exception guard; True when it took the key."""
+    handled: list[bool] = []
+    guarded(lambda: handled.append(handler(event)), "key")
+    if handled and handled[0]:
+        event.accept()
+        return True
+    return False
+
+
 def needs_acknowledgement(info: FailureInfo) -> bool:
     """A suspicious card stops the desk until the officer says they saw the warning."""
     return info.kind is Failure.CLONE_SUSPECTED
@@ -142,6 +153,18 @@ class KeyEntry(QtWidgets.QFrame):
         self.birth_box.returnPressed.connect(self._submit)
         self.submit_button.clicked.connect(self._submit)
         self.retranslate()
+
+    def take_scan(self, text: str) -> bool:
+        """A keystroke typed outside the boxes (a QR wedge scanner starts typing): move it to
+        the first box, emptied, so the whole code lands there. False when it is not for us."""
+        focus = QtWidgets.QApplication.focusWidget()
+        typing = focus is not None and self.isAncestorOf(focus)
+        if not text or not text.isprintable() or not self.isVisible() or typing:
+            return False
+        self.focus()
+        self.id_box.clear()  # a new scan starts from an empty box
+        self.id_box.insert(text)
+        return True
 
     def clear(self) -> None:
         self.id_box.clear()
