@@ -26,19 +26,19 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from kiosk.bhyt.ticket_slip import PAPER_DOTS, render_ticket_slip
+from kiosk.bhyt.ticket_slip import render_ticket_slip
 from kiosk.bhyt.tickets import Ticket
 from kiosk.pdf import PdfRenderError, render_pdf
 from kiosk.procedures.filling import FilledForm
 from kiosk.procedures.model import Text
 from kiosk.session import SubmitOutcome
+from kiosk.slip import PAPER_DOTS, render_slip, slip_font
 from ui.clock import local_datetime
 from ui.qt import QtCore, QtGui, QtPdf, QtPrintSupport
 
 JobKind = Literal["receipt", "form", "ticket"]
-FONTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 SPOOL_MAX_AGE_S = 24 * 3600.0
 NO_PRINTER = "none"
 SLIP_DPI = 203  # the usual thermal head: 8 dots per mm (384 dots on 58 mm paper, 576 on 80 mm)
@@ -261,11 +261,6 @@ class DeskPrinter:
 # -- the receipt slip ---------------------------------------------------------------------------
 
 
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
-    return ImageFont.truetype(str(FONTS_DIR / name), size)
-
-
 def receipt_lines(outcome: SubmitOutcome, title: Text, *, site: str = "") -> list[tuple[str, str]]:
     """The receipt's text, bilingual, as (style, text) pairs; style is head|big|body|small.
 
@@ -310,29 +305,9 @@ def render_receipt(
     lines = receipt_lines(outcome, title, site=site)
     lines.append(("body", moment.strftime("%H:%M  %d/%m/%Y")))
     lines.append(("small", "Giữ biên nhận để tra cứu hồ sơ. Keep this receipt."))
-    margin = int(12 * scale)
-    probe = ImageDraw.Draw(Image.new("1", (1, 1)))
-    wrapped: list[tuple[str, ImageFont.FreeTypeFont]] = []
-    for style, text in lines:
-        font = _font(style in ("head", "big"), int(sizes[style] * scale))
-        current = ""
-        for word in text.split():
-            candidate = f"{current} {word}".strip()
-            if probe.textlength(candidate, font=font) <= width - 2 * margin or not current:
-                current = candidate
-            else:
-                wrapped.append((current, font))
-                current = word
-        wrapped.append((current, font))
-    heights = [int(font.getbbox(text or " ")[3]) + int(8 * scale) for text, font in wrapped]
-    image = Image.new("1", (width, sum(heights) + 2 * margin), 1)
-    draw = ImageDraw.Draw(image)
-    y = margin
-    for (text, font), height in zip(wrapped, heights, strict=True):
-        x = (width - draw.textlength(text, font=font)) / 2
-        draw.text((max(x, float(margin)), float(y)), text, font=font, fill=0)
-        y += height
-    return image
+    styled = [(text, slip_font(style in ("head", "big"), int(sizes[style] * scale)))
+              for style, text in lines]
+    return render_slip(styled, width=width, margin=int(12 * scale), line_gap=int(8 * scale))
 
 
 def _png(image: Image.Image) -> bytes:

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 from kiosk.bhyt.tickets import Ticket
+from kiosk.slip import PAPER_DOTS, render_slip, slip_font
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
-PAPER_DOTS = {58: 384, 80: 576}
 LINE_NAMES = {"A": "Khám thường / Regular", "U": "Ưu tiên / Priority"}
-
-
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
-    return ImageFont.truetype(str(FONTS_DIR / name), size)
 
 
 def render_ticket_slip(
@@ -39,35 +32,14 @@ def render_ticket_slip(
     scale = width / 384
     issued = datetime.fromtimestamp(ticket.issued_at, ZoneInfo(timezone))
     lines: list[tuple[str, ImageFont.FreeTypeFont]] = [
-        (clinic_name, _font(True, int(22 * scale))),
-        ("SỐ THỨ TỰ / QUEUE NUMBER", _font(False, int(18 * scale))),
-        (ticket.label, _font(True, int(96 * scale))),
-        (LINE_NAMES.get(ticket.line, ticket.line), _font(False, int(20 * scale))),
-        (issued.strftime("%H:%M  %d/%m/%Y"), _font(False, int(20 * scale))),
-        ("Vui lòng chờ gọi số. Please wait for your number.", _font(False, int(14 * scale))),
+        (clinic_name, slip_font(True, int(22 * scale))),
+        ("SỐ THỨ TỰ / QUEUE NUMBER", slip_font(False, int(18 * scale))),
+        (ticket.label, slip_font(True, int(96 * scale))),
+        (LINE_NAMES.get(ticket.line, ticket.line), slip_font(False, int(20 * scale))),
+        (issued.strftime("%H:%M  %d/%m/%Y"), slip_font(False, int(20 * scale))),
+        ("Vui lòng chờ gọi số. Please wait for your number.", slip_font(False, int(14 * scale))),
     ]
-    margin = int(12 * scale)
-    wrapped: list[tuple[str, ImageFont.FreeTypeFont]] = []
-    probe = ImageDraw.Draw(Image.new("1", (1, 1)))
-    for text, font in lines:
-        words, current = text.split(), ""
-        for word in words:
-            candidate = f"{current} {word}".strip()
-            if probe.textlength(candidate, font=font) <= width - 2 * margin or not current:
-                current = candidate
-            else:
-                wrapped.append((current, font))
-                current = word
-        wrapped.append((current, font))
-    heights = [int(font.getbbox(text or " ")[3]) + int(10 * scale) for text, font in wrapped]
-    image = Image.new("1", (width, sum(heights) + 2 * margin), 1)
-    draw = ImageDraw.Draw(image)
-    y = margin
-    for (text, font), height in zip(wrapped, heights, strict=True):
-        x = (width - draw.textlength(text, font=font)) / 2
-        draw.text((max(x, float(margin)), float(y)), text, font=font, fill=0)
-        y += height
-    return image
+    return render_slip(lines, width=width, margin=int(12 * scale), line_gap=int(10 * scale))
 
 
 def ticket_slip_png(ticket: Ticket, clinic_name: str, *, paper_mm: int = 58) -> bytes:
