@@ -25,7 +25,7 @@ from kiosk.session import Failure, FailureInfo, Phase, ReadProgress, SubmitOutco
 from ui.history import SessionHistory
 from ui.printing import DeskPrinter, PrintError
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ui.theme import repolish
+from ui.theme import repolish, repolish_tree
 from ui.widgets.citizen_panel import CitizenPanel, RoomyLabel
 from ui.windows.desk_parts import (
     ActivityWatcher,
@@ -63,14 +63,6 @@ class CheckInLike(Protocol):
 
     @property
     def card_error(self) -> str: ...
-
-
-def _repolish_tree(widget: QtWidgets.QWidget) -> None:
-    """Restyle ``widget`` and its children: rules like ``*[severity] QLabel`` select them
-    through the parent's property, and Qt only re-evaluates the widget that changed."""
-    repolish(widget)
-    for child in widget.findChildren(QtWidgets.QWidget):
-        repolish(child)
 
 
 def _fmt(day: date | None) -> str:
@@ -422,7 +414,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
             self.ack_button.setVisible(stop)
             self.retry_button.setVisible(not stop and failure.retryable)
             self.alert.show()
-            _repolish_tree(self.alert)
+            repolish_tree(self.alert)
             if stop:
                 self.ack_button.setFocus()
         else:
@@ -464,7 +456,7 @@ class ClinicWindow(QtWidgets.QMainWindow):
         self.bhyt.setText(text)
         self.bhyt.setProperty("severity", severity)
         self.bhyt.show()
-        _repolish_tree(self.bhyt)
+        repolish_tree(self.bhyt)
 
     def _bhyt_text(self, checkin: CheckInLike) -> tuple[str, str]:
         card = checkin.card

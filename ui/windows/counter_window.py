@@ -26,7 +26,7 @@ from ui.history import COLUMNS, SessionHistory
 from ui.i18n import pick
 from ui.printing import DeskPrinter, PrintError
 from ui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from ui.theme import repolish
+from ui.theme import repolish_tree
 from ui.widgets.citizen_panel import CitizenPanel, RoomyLabel
 from ui.widgets.form_view import FormView
 from ui.windows.desk_parts import (
@@ -52,12 +52,6 @@ class CounterEnvironment(Protocol):
 
     @property
     def place(self) -> str: ...
-
-
-def _repolish_tree(widget: QtWidgets.QWidget) -> None:
-    repolish(widget)
-    for child in widget.findChildren(QtWidgets.QWidget):
-        repolish(child)
 
 
 class CounterWindow(QtWidgets.QMainWindow):
@@ -555,7 +549,7 @@ class CounterWindow(QtWidgets.QMainWindow):
             self.alert.setProperty("severity", "error" if stop else "warning")
             self.ack_button.setVisible(stop)
             self.alert.show()
-            _repolish_tree(self.alert)
+            repolish_tree(self.alert)
         else:
             self.alert.hide()
             self.alert_title.clear()
