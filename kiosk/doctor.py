@@ -184,17 +184,6 @@ class _Probe:
 MAX_ANSWER_BYTES = 64 * 1024
 
 
-def _read_capped(response: Any) -> bytes | None:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _is_health_answer(body: bytes | None) -> bool:
     if body is None:
         return False
@@ -237,13 +226,15 @@ class DoctorContext:
     def _get_health(self) -> _Probe:
         import httpx
 
+        from kiosk.outbox.sync import read_capped
+
         probe = _Probe()
         try:
             with httpx.Client(timeout=self.timeout_s, verify=self.verify()) as client:
                 before = self.now()
                 with client.stream("GET", self.cfg.intake_url + "/v1/health") as response:
                     after = self.now()
-                    body = _read_capped(response)
+                    body = read_capped(response, MAX_ANSWER_BYTES)
         except httpx.HTTPError as exc:
             probe.error = type(exc).__name__
             return probe
@@ -673,6 +664,7 @@ def check_enrolment(ctx: DoctorContext) -> Check:
     import httpx
 
     from kiosk.device_key import DeviceKey, DeviceKeyError
+    from kiosk.outbox.sync import read_capped
 
     cfg = ctx.cfg
     enrol_hint = ("đăng ký ki-ốt: kiosk enroll --token-file FILE",
@@ -700,7 +692,7 @@ def check_enrolment(ctx: DoctorContext) -> Check:
                                                     timestamp=int(ctx.now())))
             response = client.send(request, stream=True)
             try:
-                body = _read_capped(response)
+                body = read_capped(response, MAX_ANSWER_BYTES)
             finally:
                 response.close()
     except httpx.HTTPError as exc:

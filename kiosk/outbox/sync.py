@@ -110,14 +110,14 @@ def tls_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
     return verify
 
 
-def _read_capped(response: httpx.Response) -> bytes | None:
-    """The response body, or None when it exceeds :data:`MAX_RESPONSE_BYTES` (a captive
+def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes | None:
+    """The response body, or None when it exceeds ``limit`` (a captive
     portal's page or a misconfigured URL must not fill the kiosk's memory)."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -266,7 +266,7 @@ class SyncWorker:
         try:
             response = self._client.send(request, stream=True)
             try:
-                body_in = _read_capped(response)
+                body_in = read_capped(response)
             finally:
                 response.close()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
