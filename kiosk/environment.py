@@ -199,6 +199,13 @@ def _clinic(cfg: KioskConfig, runtime: OutboxRuntime,
     )
 
 
+def _undo(closers: list[Callable[[], None]]) -> None:
+    """Close what a failed set-up had opened, newest first, keeping the set-up's error."""
+    for closer in reversed(closers):
+        with contextlib.suppress(Exception):
+            closer()
+
+
 def build_environment(
     cfg: KioskConfig, *, demo: bool, backend: ReaderBackend | None = None
 ) -> AppEnvironment:
@@ -219,9 +226,7 @@ def build_environment(
         trust = TrustStore(Path(store) if store else None)
         clinic = _clinic(cfg, runtime, closers)
     except BaseException:
-        for closer in reversed(closers):
-            with contextlib.suppress(Exception):
-                closer()
+        _undo(closers)
         raise
     return AppEnvironment(
         config=cfg, runtime=runtime, trust=trust, backend=backend or PcscBackend(),
@@ -323,9 +328,7 @@ def _build_demo(cfg: KioskConfig, backend: ReaderBackend | None) -> AppEnvironme
         trust = load_trust_sources([demo_card_dir() / CSCA_PEM])
         procedures = offered_procedures(demo_cfg)
     except BaseException:
-        for closer in reversed(closers):
-            with contextlib.suppress(Exception):
-                closer()
+        _undo(closers)
         raise
     return AppEnvironment(
         config=demo_cfg, runtime=runtime, trust=trust, backend=backend or VirtualBackend(),
